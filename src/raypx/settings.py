@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -70,6 +70,26 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=30.0, gt=0)
     job_poll_interval: float = Field(default=1.0, gt=0)
     job_retention_days: float = Field(default=7.0, gt=0)
+    # Auth. Lists accept comma-separated values (RAYPX_TRUSTED_ORIGINS=https://a.example,...).
+    trusted_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "RAYPX_REDIS_URL")
+    )
+    session_expires_in: int = Field(default=7 * 86400, ge=60)  # sliding lifetime, seconds
+    session_update_age: int = Field(default=86400, ge=0)  # refresh at most this often
+    session_max_lifetime: int = Field(default=30 * 86400, ge=60)  # absolute cap
+    argon2_memory_cost: int = Field(default=19456, ge=8)  # KiB (OWASP)
+    argon2_time_cost: int = Field(default=2, ge=1)
+    argon2_parallelism: int = Field(default=1, ge=1)
+    max_failed_sign_ins: int = Field(default=10, ge=1)  # per account, per window
+    failed_sign_in_window: int = Field(default=900, ge=1)  # seconds
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "Raypx <no-reply@localhost>"
 
     @field_validator("database_url")
     @classmethod
@@ -78,6 +98,13 @@ class Settings(BaseSettings):
             return None
         parse_database_url(value)  # raises a ConfigurationError naming the problem
         return value.strip()
+
+    @field_validator("trusted_origins", "trusted_proxies", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("base_url")
     @classmethod

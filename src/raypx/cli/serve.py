@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 
 import typer
 
@@ -44,6 +46,9 @@ def serve(
             migrate.require_head(conn)
     where = "embedded PostgreSQL" if settings.uses_embedded_database else "DATABASE_URL"
     log.info("serving on http://%s:%s (database: %s)", settings.host, settings.port, where)
+    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through SystemExit instead
+    # runs atexit hooks, which detach from (and, if last, stop) the embedded PostgreSQL.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         create_app(settings, url),
         host=settings.host,

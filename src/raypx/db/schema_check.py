@@ -34,7 +34,8 @@ SELECT c.relname, k.conname, pg_get_constraintdef(k.oid)
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = :schema
+-- PostgreSQL 18 lists NOT NULL as constraints too; columns already compare NULL-ability.
+WHERE n.nspname = :schema AND k.contype <> 'n'
 """
 INDEXES = """
 SELECT c.relname, i.relname, pg_get_indexdef(i.oid)
@@ -77,7 +78,9 @@ def read_snapshot(conn: Connection, schema: str) -> Snapshot:
     def local(definition: str) -> str:
         return definition.replace(f"{schema}.", "").replace(f'"{schema}".', "")
 
-    keep = lambda table: table not in IGNORED_TABLES  # noqa: E731
+    def keep(table: str) -> bool:
+        return table not in IGNORED_TABLES
+
     return Snapshot(
         tables={t: opts for t, opts in rows(TABLE_OPTIONS) if keep(t)},
         columns={(t, c): (ty, nn, df) for t, c, ty, nn, df in rows(COLUMNS) if keep(t)},

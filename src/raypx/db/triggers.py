@@ -44,10 +44,11 @@ def drop_trigger_sql(table: str) -> str:
 
 def install(metadata: MetaData) -> None:
     """Attach the function and one trigger per table with `updated_at` to `create_all`."""
-    event.listen(metadata, "before_create", DDL(CREATE_FUNCTION))
+    event.listen(metadata, "before_create", DDL(CREATE_FUNCTION))  # type: ignore[no-untyped-call]
     for table in metadata.tables.values():
         if "updated_at" in table.c:
-            event.listen(table, "after_create", DDL(create_trigger_sql(table.name)))
+            trigger = DDL(create_trigger_sql(table.name))  # type: ignore[no-untyped-call]
+            event.listen(table, "after_create", trigger)
 
 
 def tables_with_updated_at(metadata: MetaData) -> list[Table]:

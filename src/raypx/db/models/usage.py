@@ -35,4 +35,4 @@ class UsageEvent(UUIDPrimaryKey, Timestamps, Base):
     quantity: Mapped[int]
     model: Mapped[str | None]
     feature: Mapped[str] = mapped_column(server_default="document-summary")
-    cost_usd: Mapped[Decimal] = mapped_column(Numeric(10, 4), server_default="0")
+    cost_usd: Mapped[Decimal] = mapped_column(Numeric(10, 4), server_default=text("0"))

@@ -503,7 +503,10 @@ def upgrade() -> None:
         sa.Column("model", sa.Text(), nullable=True),
         sa.Column("feature", sa.Text(), server_default="document-summary", nullable=False),
         sa.Column(
-            "cost_usd", sa.Numeric(precision=10, scale=4), server_default="0", nullable=False
+            "cost_usd",
+            sa.Numeric(precision=10, scale=4),
+            server_default=sa.text("0"),
+            nullable=False,
         ),
         sa.Column(
             "created_at",
