@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,13 +19,14 @@ pytestmark = pytest.mark.slow
 
 INSERT_AND_READ = """
 import sys
+from pathlib import Path
 from sqlalchemy import create_engine, text
 from raypx.db.embedded import start_embedded
-engine = create_engine(start_embedded(__import__("pathlib").Path(sys.argv[1])))
+engine = create_engine(start_embedded(Path(sys.argv[1])))
 with engine.begin() as conn:
     if sys.argv[2] == "write":
-        conn.execute(text("INSERT INTO \\"user\\" (id, name, email) VALUES ('u1', 'Ada', 'a@x.io')"))
-    print(conn.execute(text("SELECT email FROM \\"user\\" WHERE id = 'u1'")).scalar())
+        conn.execute(text("INSERT INTO public.user (id, name, email) VALUES ('u1', 'Ada', 'a@x')"))
+    print(conn.execute(text("SELECT email FROM public.user WHERE id = 'u1'")).scalar())
 """
 
 
@@ -39,7 +41,9 @@ def zero_config_env(home: Path) -> dict[str, str]:
     return env | {"RAYPX_HOME": str(home)}
 
 
-def wait_until_ready(process: subprocess.Popen[str], port: int, deadline_s: float = 60) -> dict:
+def wait_until_ready(
+    process: subprocess.Popen[str], port: int, deadline_s: float = 60
+) -> dict[str, Any]:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -55,7 +59,7 @@ def wait_until_ready(process: subprocess.Popen[str], port: int, deadline_s: floa
 
 
 @pytest.fixture
-def serve(tmp_path: Path) -> Iterator[tuple[Path, callable]]:  # type: ignore[valid-type]
+def serve(tmp_path: Path) -> Iterator[tuple[Path, Any]]:
     home = tmp_path / "raypx-home"
     started: list[subprocess.Popen[str]] = []
 
@@ -63,7 +67,9 @@ def serve(tmp_path: Path) -> Iterator[tuple[Path, callable]]:  # type: ignore[va
         port = free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "raypx", "serve", "--port", str(port)],
-            env=zero_config_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env=zero_config_env(home),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
         )
         started.append(process)
@@ -83,7 +89,7 @@ def stop(process: subprocess.Popen[str]) -> str:
     return output
 
 
-def test_zero_config_serve_is_ready_and_keeps_data_across_restarts(serve) -> None:  # type: ignore[no-untyped-def]
+def test_zero_config_serve_is_ready_and_keeps_data_across_restarts(serve: Any) -> None:
     home, start = serve
     process, port = start()
     assert wait_until_ready(process, port)["status"] == "ready"
@@ -91,9 +97,13 @@ def test_zero_config_serve_is_ready_and_keeps_data_across_restarts(serve) -> Non
     # Another raypx process on the machine attaches to the same embedded server.
     wrote = subprocess.run(
         [sys.executable, "-c", INSERT_AND_READ, str(home), "write"],
-        env=zero_config_env(home), capture_output=True, text=True, timeout=60, check=True,
+        env=zero_config_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
-    assert wrote.stdout.strip() == "a@x.io"
+    assert wrote.stdout.strip() == "a@x"
 
     output = stop(process)
     assert "embedded PostgreSQL" in output
@@ -104,7 +114,11 @@ def test_zero_config_serve_is_ready_and_keeps_data_across_restarts(serve) -> Non
     assert wait_until_ready(process, port)["status"] == "ready"
     read = subprocess.run(
         [sys.executable, "-c", INSERT_AND_READ, str(home), "read"],
-        env=zero_config_env(home), capture_output=True, text=True, timeout=60, check=True,
+        env=zero_config_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
-    assert read.stdout.strip() == "a@x.io"
+    assert read.stdout.strip() == "a@x"
     stop(process)

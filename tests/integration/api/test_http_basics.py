@@ -24,8 +24,10 @@ SECURITY_HEADERS = {
 
 def make_client(url: URL, tmp_path: Path, base_url: str = "http://127.0.0.1:8000") -> TestClient:
     settings = Settings(
-        home=tmp_path, database_url=url.render_as_string(hide_password=False),
-        base_url=base_url, worker_in_process=False,
+        home=tmp_path,
+        database_url=url.render_as_string(hide_password=False),
+        base_url=base_url,
+        worker_in_process=False,
     )
     app = create_app(settings)
     failing = APIRouter()
@@ -109,8 +111,9 @@ def test_readyz_reports_a_database_behind_the_migration_head(
 
 
 def test_readyz_reports_an_unreachable_database(tmp_path: Path) -> None:
-    unreachable = URL.create("postgresql+psycopg", "postgres", host="127.0.0.1", port=1,
-                             database="raypx")
+    unreachable = URL.create(
+        "postgresql+psycopg", "postgres", host="127.0.0.1", port=1, database="raypx"
+    )
     with make_client(unreachable, tmp_path) as down:
         response = down.get("/readyz")
     assert response.status_code == 503

@@ -38,8 +38,12 @@ def table_names(url: URL) -> set[str]:
 def raypx(url: URL, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
     return subprocess.run(
-        [sys.executable, "-m", "raypx", *args], env=env, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-m", "raypx", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -61,7 +65,9 @@ def test_downgrade_to_base_and_upgrade_again(empty_database: URL) -> None:
     migrate.downgrade(empty_database, "base")
     assert table_names(empty_database) == {"alembic_version"}
     with migrate.sync_connection(empty_database) as conn:
-        functions = conn.execute(text("SELECT 1 FROM pg_proc WHERE proname = 'raypx_set_updated_at'"))
+        functions = conn.execute(
+            text("SELECT 1 FROM pg_proc WHERE proname = 'raypx_set_updated_at'")
+        )
         assert functions.first() is None
     migrate.upgrade(empty_database)
     assert differences(empty_database) == []
@@ -76,10 +82,12 @@ def test_check_names_every_kind_of_drift(database_url: URL) -> None:
         conn.execute(text("ALTER TABLE job ADD COLUMN priority integer"))
         conn.execute(text("DROP TRIGGER trg_profile_updated_at ON profile"))
         conn.execute(text("ALTER TABLE artifact DROP CONSTRAINT artifact_run_id_run_id_fk"))
-        conn.execute(text(
-            "ALTER TABLE artifact ADD CONSTRAINT artifact_run_id_run_id_fk FOREIGN KEY (run_id) "
-            "REFERENCES run(id) ON DELETE SET NULL"
-        ))
+        conn.execute(
+            text(
+                "ALTER TABLE artifact ADD CONSTRAINT artifact_run_id_run_id_fk FOREIGN KEY (run_id) "
+                "REFERENCES run(id) ON DELETE SET NULL"
+            )
+        )
         conn.commit()
     found = "\n".join(differences(database_url))
     assert "missing index 'idx_session_user_id'" in found
@@ -88,15 +96,20 @@ def test_check_names_every_kind_of_drift(database_url: URL) -> None:
     assert "column run.prompt: type is 'character varying(200)', expected 'text'" in found
     assert "unexpected column job.priority" in found
     assert "missing trigger 'trg_profile_updated_at'" in found
-    assert "ON DELETE SET NULL, expected FOREIGN KEY (run_id) REFERENCES run(id) ON DELETE CASCADE" in found
+    assert (
+        "ON DELETE SET NULL, expected FOREIGN KEY (run_id) REFERENCES run(id) ON DELETE CASCADE"
+        in found
+    )
     assert len(differences(database_url)) == 7
 
 
 def test_check_leaves_nothing_behind(database_url: URL) -> None:
     differences(database_url)
     with migrate.sync_connection(database_url) as conn:
-        schemas = conn.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :s"),
-                               {"s": schema_check.SCRATCH_SCHEMA})
+        schemas = conn.execute(
+            text("SELECT 1 FROM pg_namespace WHERE nspname = :s"),
+            {"s": schema_check.SCRATCH_SCHEMA},
+        )
         assert schemas.first() is None
 
 
@@ -136,8 +149,12 @@ def test_cli_serve_refuses_an_outdated_database_in_one_line(empty_database: URL)
 def test_cli_bad_database_url_is_one_clear_line(database_url_value: str, expected: str) -> None:
     env = {**os.environ, "DATABASE_URL": database_url_value}
     result = subprocess.run(
-        [sys.executable, "-m", "raypx", "db", "check"], env=env, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-m", "raypx", "db", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

@@ -13,8 +13,14 @@ from raypx.settings import Settings, default_home, load_settings, parse_database
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DATABASE_URL", "RAYPX_DATABASE_URL", "RAYPX_SECRET", "RAYPX_HOME",
-                 "RAYPX_BASE_URL", "RAYPX_PORT"):
+    for name in (
+        "DATABASE_URL",
+        "RAYPX_DATABASE_URL",
+        "RAYPX_SECRET",
+        "RAYPX_HOME",
+        "RAYPX_BASE_URL",
+        "RAYPX_PORT",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
