@@ -84,8 +84,8 @@ def test_check_names_every_kind_of_drift(database_url: URL) -> None:
         conn.execute(text("ALTER TABLE artifact DROP CONSTRAINT artifact_run_id_run_id_fk"))
         conn.execute(
             text(
-                "ALTER TABLE artifact ADD CONSTRAINT artifact_run_id_run_id_fk FOREIGN KEY (run_id) "
-                "REFERENCES run(id) ON DELETE SET NULL"
+                "ALTER TABLE artifact ADD CONSTRAINT artifact_run_id_run_id_fk "
+                "FOREIGN KEY (run_id) REFERENCES run(id) ON DELETE SET NULL"
             )
         )
         conn.commit()
