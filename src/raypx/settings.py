@@ -70,6 +70,17 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=30.0, gt=0)
     job_poll_interval: float = Field(default=1.0, gt=0)
     job_retention_days: float = Field(default=7.0, gt=0)
+    # AI. Any OpenAI-compatible Chat Completions server (OpenAI, Ollama, vLLM, LM Studio).
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "RAYPX_OPENAI_API_KEY")
+    )
+    ai_timeout_seconds: float = Field(default=60.0, gt=0)
+    ai_max_retries: int = Field(default=2, ge=0, le=10)
+    # JSON list of extra models: [{"name": "openai:llama3", "context_window": 8192, ...}]
+    ai_extra_models: str | None = None
+    # The fault-injecting `fake:*` models, for tests and demos; off in production.
+    ai_enable_fake: bool = False
     # Auth. Lists accept comma-separated values (RAYPX_TRUSTED_ORIGINS=https://a.example,...).
     trusted_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""AI: model registry, providers, the offline text engines and tasks."""

@@ -1,0 +1,144 @@
+"""A local server speaking the real OpenAI Chat Completions wire format, driven by a script.
+
+Each test queues the answers the server gives, in order: a JSON completion, an SSE stream (with
+the usage chunk before `[DONE]`), an HTTP error with headers, a malformed chunk, or a stream that
+drops the connection halfway. The server records every request body it received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+
+@dataclass
+class Scripted:
+    kind: str  # "json" | "stream" | "error" | "cut"
+    text: str = ""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    usage: tuple[int, int] | None = (11, 7)
+    malformed: bool = False
+
+
+def completion_body(text: str, usage: tuple[int, int] | None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+        ],
+    }
+    if usage:
+        body["usage"] = {
+            "prompt_tokens": usage[0],
+            "completion_tokens": usage[1],
+            "total_tokens": sum(usage),
+        }
+    return body
+
+
+def sse(data: dict[str, Any] | str) -> bytes:
+    payload = data if isinstance(data, str) else json.dumps(data)
+    return f"data: {payload}\n\n".encode()
+
+
+class FakeOpenAIServer:
+    def __init__(self) -> None:
+        self.script: deque[Scripted] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.port = free_port()
+        app = Starlette(routes=[Route("/v1/chat/completions", self.handle, methods=["POST"])])
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("fake OpenAI server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+    def queue(self, *items: Scripted) -> None:
+        self.script.extend(items)
+
+    async def handle(self, request: Request) -> Response:
+        body = await request.json()
+        self.requests.append(body)
+        self.headers.append(dict(request.headers))
+        item = self.script.popleft() if self.script else Scripted("json", "default reply")
+        if item.kind == "error":
+            return JSONResponse(
+                {"error": {"message": item.text or "scripted error"}},
+                status_code=item.status,
+                headers=item.headers,
+            )
+        if item.kind == "json":
+            return JSONResponse(completion_body(item.text, item.usage))
+        return StreamingResponse(self.stream(item), media_type="text/event-stream")
+
+    async def stream(self, item: Scripted) -> AsyncIterator[bytes]:
+        words = item.text.split(" ")
+        for index, word in enumerate(words):
+            if item.kind == "cut" and index == len(words) // 2:
+                # Abort the connection without the terminating chunk.
+                raise ConnectionResetError("scripted cut")
+            piece = word if index == 0 else " " + word
+            yield sse(
+                {"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+            )
+            if item.malformed and index == 0:
+                yield b"data: {not json\n\n"
+            await asyncio.sleep(0)
+        yield sse({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        if item.usage:
+            yield sse(
+                {
+                    "choices": [],
+                    "usage": {
+                        "prompt_tokens": item.usage[0],
+                        "completion_tokens": item.usage[1],
+                        "total_tokens": sum(item.usage),
+                    },
+                }
+            )
+        yield sse("[DONE]")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def running_server() -> Iterator[FakeOpenAIServer]:
+    server = FakeOpenAIServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
