@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
-import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from tests.fakes.asgi_server import serving
 
 
 @dataclass
@@ -61,27 +59,8 @@ class FakeOpenAIServer:
         self.script: deque[Scripted] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
-        self.port = free_port()
-        app = Starlette(routes=[Route("/v1/chat/completions", self.handle, methods=["POST"])])
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("fake OpenAI server did not start")
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+        self.app = Starlette(routes=[Route("/v1/chat/completions", self.handle, methods=["POST"])])
+        self.base_url = ""
 
     def queue(self, *items: Scripted) -> None:
         self.script.extend(items)
@@ -129,16 +108,8 @@ class FakeOpenAIServer:
         yield sse("[DONE]")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def running_server() -> Iterator[FakeOpenAIServer]:
     server = FakeOpenAIServer()
-    server.start()
-    try:
+    with serving(server.app) as url:
+        server.base_url = f"{url}/v1"
         yield server
-    finally:
-        server.stop()

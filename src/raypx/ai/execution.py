@@ -8,6 +8,7 @@ extractions merged. Nothing is truncated silently: the result says how many chun
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,10 @@ from raypx.ai.tokens import count_tokens
 
 PROMPT_OVERHEAD = 200  # tokens for instructions and message framing
 OUTPUT_SHARE = 0.25  # of the window kept free for the reply
+
+
+class RunCancelled(Exception):
+    """The run was cancelled between model calls."""
 
 
 @dataclass
@@ -68,8 +73,12 @@ class Executor:
         self.input_tokens = 0
         self.output_tokens = 0
         self.estimated = False
+        # Checked before each model call: a cancelled run stops between chunks.
+        self.should_stop: Callable[[], bool] = lambda: False
 
     async def call(self, task: Task, text: str, options: dict[str, Any]) -> Completion:
+        if self.should_stop():
+            raise RunCancelled()
         request = CompletionRequest(
             model=self.model,
             messages=task_messages(task, text, tone=self.tone, locale=self.locale),

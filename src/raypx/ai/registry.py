@@ -75,7 +75,7 @@ FAKE = [
         ("fail", "Always fails with a non-retryable provider error"),
         ("flaky", "Fails with retryable errors before succeeding"),
         ("cut", "Streams half its reply, then the connection drops"),
-        ("slow", "Streams one word every 50 ms (for cancellation)"),
+        ("slow", "Answers at one word per 50 ms (for cancellation and disconnects)"),
         ("tiny", "The mock model with a 64-token window, to exercise chunking"),
     )
 ]

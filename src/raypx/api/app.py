@@ -9,11 +9,17 @@ from fastapi import FastAPI
 from sqlalchemy.engine import URL
 
 from raypx import __version__
+from raypx.ai import chat
+from raypx.ai.runtime import AIRuntime
 from raypx.api.errors import install_error_handlers
 from raypx.api.middleware import SecurityHeadersMiddleware
-from raypx.api.routes import health
+from raypx.api.routes import ai, auth, auth_deps, conversations, health, me
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url
+from raypx.jobs.in_process import start_in_process_worker
 from raypx.settings import Settings
+
+# On shutdown, chat replies whose clients already left get this long to be recorded.
+CHAT_DRAIN_SECONDS = 30.0
 
 
 def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
@@ -21,12 +27,19 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(database_url or resolve_database_url(settings), settings)
+        url = database_url or resolve_database_url(settings)
+        engine = create_engine(url, settings)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
+        worker = await start_in_process_worker(settings, url, app.state.session_factory)
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
+            await auth_deps.close_limiter(app.state)
+            await chat.drain(within=CHAT_DRAIN_SECONDS)
+            await app.state.ai.providers.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -37,7 +50,12 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
+    app.state.ai = AIRuntime.from_settings(settings)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.is_https)
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(me.router)
+    app.include_router(ai.router)
+    app.include_router(conversations.router)
     return app

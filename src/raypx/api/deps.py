@@ -8,7 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from raypx.api.routes import auth_deps
+from raypx.auth.sessions import Authenticated
 from raypx.db.engine import SessionFactory
+from raypx.db.models import User
 from raypx.settings import Settings
 
 
@@ -30,4 +33,19 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the transaction commits before the response is sent, so a client never
+# races its own write and a failed commit becomes an error response, not a lost write.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_current_session(request: Request, session: SessionDep) -> Authenticated:
+    """The caller's session (signed cookie or `Authorization: Bearer`), else 401."""
+    return await auth_deps.require(request, session)
+
+
+async def get_current_user(auth: Annotated[Authenticated, Depends(get_current_session)]) -> User:
+    return auth.user
+
+
+CurrentSession = Annotated[Authenticated, Depends(get_current_session)]
+CurrentUser = Annotated[User, Depends(get_current_user)]

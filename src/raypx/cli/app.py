@@ -10,7 +10,10 @@ from rich.console import Console
 
 from raypx import __version__
 from raypx.cli import db as db_commands
+from raypx.cli import jobs as jobs_commands
 from raypx.cli import serve as serve_commands
+from raypx.cli import users as users_commands
+from raypx.cli import worker as worker_commands
 from raypx.errors import RaypxError
 
 app = typer.Typer(
@@ -20,7 +23,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_commands.app, name="db")
+app.add_typer(users_commands.app, name="users")
 app.command("serve")(serve_commands.serve)
+app.add_typer(jobs_commands.app, name="jobs")
+app.command("worker")(worker_commands.worker)
 
 err = Console(stderr=True, soft_wrap=True)
 

@@ -156,7 +156,7 @@ async def test_stream_retries_before_it_starts(
 
 
 async def test_connection_refused_is_retried_then_reported() -> None:
-    from tests.fakes.openai_server import free_port
+    from tests.fakes.asgi_server import free_port
 
     client = OpenAICompatibleProvider(
         f"http://127.0.0.1:{free_port()}/v1", None, timeout=2, max_retries=1, backoff_base=0.01

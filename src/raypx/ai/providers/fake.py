@@ -49,6 +49,8 @@ class FakeProvider:
     async def complete(self, request: CompletionRequest) -> Completion:
         self.check_faults(request)
         text = self.reply(request)
+        if request.model.model_id == "slow":
+            await asyncio.sleep(0.05 * len(text.split()))  # a slow model, not synchronisation
         return Completion(text, "stop", self.usage(request, text))
 
     async def stream(self, request: CompletionRequest) -> AsyncIterator[str | Completion]:

@@ -1,0 +1,211 @@
+"""A chat turn: the user's message, the model's reply, the run and its usage.
+
+The user's message and a running run are committed first; the reply is produced outside any
+transaction; then the assistant message, the run's final status and the usage commit together.
+Streaming runs the model in a task of its own, so a client that disconnects midway does not stop
+the turn from being recorded: the reply so far (or in full) and its usage are still written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from raypx.ai import conversations
+from raypx.ai.execution import input_budget
+from raypx.ai.prompts import Feature, Task, system_prompt
+from raypx.ai.providers.base import (
+    ChatMessage,
+    Completion,
+    CompletionRequest,
+    ProviderError,
+    StreamInterrupted,
+    Usage,
+)
+from raypx.ai.registry import ModelSpec
+from raypx.ai.runtime import AIRuntime
+from raypx.ai.service import default_model
+from raypx.ai.tokens import count_message_tokens, count_tokens
+from raypx.billing import plans
+from raypx.db.engine import SessionFactory, transaction
+from raypx.db.enums import MessageRole, RunStatus
+from raypx.db.models import Message, Profile, Run
+from raypx.errors import Invalid
+from raypx.usage import service as usage
+
+log = logging.getLogger(__name__)
+MAX_MESSAGE_CHARS = 100_000
+# Streams still being recorded after their client left; kept so they are not garbage-collected.
+_background: set[asyncio.Task[None]] = set()
+
+
+@dataclass(frozen=True)
+class Turn:
+    run_id: uuid.UUID
+    user_message_id: uuid.UUID
+    request: CompletionRequest
+    trimmed: int  # earlier messages left out to fit the model's window
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    run_id: uuid.UUID
+    user_message: Message
+    assistant_message: Message | None
+    run_status: RunStatus
+    usage: Usage
+    error: str | None = None
+
+
+async def start_turn(
+    factory: SessionFactory,
+    runtime: AIRuntime,
+    user_id: str,
+    conversation_id: uuid.UUID,
+    content: str,
+    model: str | None,
+) -> Turn:
+    if not content.strip():
+        raise Invalid("message is empty", code="EMPTY_MESSAGE")
+    if len(content) > MAX_MESSAGE_CHARS:
+        raise Invalid(
+            f"message is longer than {MAX_MESSAGE_CHARS} characters", code="INPUT_TOO_LONG"
+        )
+    async with transaction(factory) as session:
+        await conversations.get_conversation(session, user_id, conversation_id)
+        tier = await plans.current_tier(session, user_id)
+        spec = runtime.registry.resolve(model or await default_model(session, user_id), tier)
+        message = Message(
+            conversation_id=conversation_id, user_id=user_id, role=MessageRole.USER, content=content
+        )
+        run = Run(
+            user_id=user_id, conversation_id=conversation_id, feature=Feature.CHAT.value,
+            model=spec.name, prompt=content, status=RunStatus.RUNNING,
+        )  # fmt: skip
+        session.add_all([message, run])
+        await session.flush()
+        profile = await session.scalar(select(Profile).where(Profile.user_id == user_id))
+        past = await conversations.history(session, conversation_id)
+    tone = profile.output_tone if profile else "professional"
+    locale = profile.preferred_locale if profile else "en-US"
+    messages, trimmed = fit_history(spec, system_prompt(Task.CHAT, tone, locale), past)
+    request = CompletionRequest(
+        spec, messages, task=Task.CHAT.value, input_text=content, options={"tone": tone}
+    )
+    return Turn(run.id, message.id, request, trimmed)
+
+
+def fit_history(spec: ModelSpec, system: str, past: list[Message]) -> tuple[list[ChatMessage], int]:
+    """The system prompt and as many recent messages as fit the window; oldest dropped first."""
+    budget = input_budget(spec)
+    kept: list[ChatMessage] = []
+    for message in reversed(past):
+        candidate = [ChatMessage(message.role.value, message.content), *kept]
+        size = count_message_tokens([{"content": system}] + [m.as_dict() for m in candidate])
+        if size > budget and kept:
+            break
+        kept = candidate
+    return [ChatMessage("system", system), *kept], len(past) - len(kept)
+
+
+async def finish_turn(
+    factory: SessionFactory, turn: Turn, completion: Completion | None, error: ProviderError | None
+) -> TurnResult:
+    spec = turn.request.model
+    async with transaction(factory) as session:
+        run = await session.get(Run, turn.run_id, with_for_update=True)
+        user_message = await session.get(Message, turn.user_message_id)
+        assert run is not None and user_message is not None
+        reply: Message | None = None
+        text = completion.text if completion else ""
+        if text:
+            reply = Message(
+                conversation_id=run.conversation_id or user_message.conversation_id,
+                user_id=run.user_id, role=MessageRole.ASSISTANT, content=text, model=spec.name,
+            )  # fmt: skip
+            session.add(reply)
+        consumed = completion.usage if completion else Usage(0, 0)
+        run.response_text = text or None
+        run.status = RunStatus.FAILED if error else RunStatus.SUCCEEDED
+        run.error_message = error.message if error else None
+        await usage.record_run_usage(
+            session, user_id=run.user_id, run_id=run.id, model=spec, feature=run.feature,
+            usage=consumed,
+        )  # fmt: skip
+        await session.flush()
+        return TurnResult(
+            run.id, user_message, reply, run.status, consumed, error.message if error else None
+        )
+
+
+async def reply(factory: SessionFactory, runtime: AIRuntime, turn: Turn) -> TurnResult:
+    provider = runtime.providers.for_model(turn.request.model)
+    try:
+        completion = await provider.complete(turn.request)
+    except ProviderError as exc:
+        return await finish_turn(factory, turn, None, exc)
+    return await finish_turn(factory, turn, completion, None)
+
+
+async def stream_reply(
+    factory: SessionFactory, runtime: AIRuntime, turn: Turn
+) -> AsyncIterator[str | TurnResult]:
+    """Deltas as they come, then the TurnResult. The turn is recorded even if nobody listens."""
+    events: asyncio.Queue[str | TurnResult | BaseException] = asyncio.Queue()
+
+    async def produce() -> None:
+        provider = runtime.providers.for_model(turn.request.model)
+        parts: list[str] = []
+        try:
+            try:
+                async for item in provider.stream(turn.request):
+                    if isinstance(item, Completion):
+                        result = await finish_turn(factory, turn, item, None)
+                        break
+                    parts.append(item)
+                    events.put_nowait(item)
+                else:
+                    raise StreamInterrupted("the model's stream ended early", partial(turn, parts))
+            except StreamInterrupted as exc:
+                result = await finish_turn(factory, turn, exc.partial, exc)
+            except ProviderError as exc:
+                result = await finish_turn(factory, turn, partial(turn, parts), exc)
+            events.put_nowait(result)
+        except BaseException as exc:  # recorded below; the listener (if any) gets the error
+            log.exception("chat turn %s could not be recorded", turn.run_id)
+            events.put_nowait(exc)
+
+    producer = asyncio.create_task(produce())
+    _background.add(producer)
+    producer.add_done_callback(_background.discard)
+    while True:
+        event = await events.get()
+        if isinstance(event, BaseException):
+            raise event
+        yield event
+        if isinstance(event, TurnResult):
+            return
+
+
+async def drain(within: float) -> None:
+    """On shutdown: let streams whose clients left finish recording, within `within` seconds."""
+    pending = list(_background)
+    if not pending:
+        return
+    try:
+        async with asyncio.timeout(within):
+            await asyncio.gather(*pending, return_exceptions=True)
+    except TimeoutError:
+        for task in pending:
+            task.cancel()
+
+
+def partial(turn: Turn, parts: list[str]) -> Completion:
+    text = "".join(parts)
+    prompt = count_message_tokens([m.as_dict() for m in turn.request.messages])
+    return Completion(text, "interrupted", Usage(prompt, count_tokens(text), estimated=True))

@@ -1,0 +1,131 @@
+"""Conversations and their messages, scoped to their owner."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from raypx.db.enums import ConversationStatus, ConversationTask
+from raypx.db.models import Conversation, Message
+from raypx.db.pagination import (
+    Page,
+    check_limit,
+    decode_cursor,
+    encode_cursor,
+    newest_first,
+    to_page,
+)
+from raypx.errors import Invalid, NotFound
+
+MAX_TITLE = 200
+
+
+def clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise Invalid("title is empty", code="INVALID_TITLE")
+    if len(title) > MAX_TITLE:
+        raise Invalid(f"title is longer than {MAX_TITLE} characters", code="INVALID_TITLE")
+    return title
+
+
+async def create_conversation(
+    session: AsyncSession, user_id: str, *, title: str, task: str = "summarize"
+) -> Conversation:
+    if task not in {t.value for t in ConversationTask}:
+        tasks = ", ".join(t.value for t in ConversationTask)
+        raise Invalid(f"task must be one of: {tasks}", code="INVALID_TASK")
+    conversation = Conversation(user_id=user_id, title=clean_title(title), task=task)
+    session.add(conversation)
+    await session.flush()
+    return conversation
+
+
+async def get_conversation(
+    session: AsyncSession, user_id: str, conversation_id: uuid.UUID
+) -> Conversation:
+    conversation = await session.scalar(
+        select(Conversation).where(
+            Conversation.id == conversation_id, Conversation.user_id == user_id
+        )
+    )
+    if conversation is None:
+        raise NotFound("conversation not found", code="CONVERSATION_NOT_FOUND")
+    return conversation
+
+
+async def list_conversations(
+    session: AsyncSession,
+    user_id: str,
+    *,
+    status: ConversationStatus | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> Page[Conversation]:
+    statement = select(Conversation).where(Conversation.user_id == user_id)
+    if status is not None:
+        statement = statement.where(Conversation.status == status)
+    rows = list(
+        (await session.scalars(newest_first(statement, Conversation.id, cursor, limit))).all()
+    )
+    return to_page(rows, limit)
+
+
+async def update_conversation(
+    session: AsyncSession,
+    user_id: str,
+    conversation_id: uuid.UUID,
+    *,
+    title: str | None = None,
+    status: ConversationStatus | None = None,
+) -> Conversation:
+    conversation = await get_conversation(session, user_id, conversation_id)
+    if title is not None:
+        conversation.title = clean_title(title)
+    if status is not None:
+        conversation.status = status
+    await session.flush()
+    return conversation
+
+
+async def delete_conversation(
+    session: AsyncSession, user_id: str, conversation_id: uuid.UUID
+) -> None:
+    """Messages go with it; runs stay (conversation_id becomes NULL) for history and billing."""
+    await get_conversation(session, user_id, conversation_id)
+    await session.execute(
+        delete(Conversation).where(
+            Conversation.id == conversation_id, Conversation.user_id == user_id
+        )
+    )
+
+
+async def list_messages(
+    session: AsyncSession,
+    user_id: str,
+    conversation_id: uuid.UUID,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[Message]:
+    """Oldest first (reading order); the cursor continues after the last message returned."""
+    await get_conversation(session, user_id, conversation_id)
+    statement = select(Message).where(
+        Message.conversation_id == conversation_id, Message.user_id == user_id
+    )
+    if cursor:
+        statement = statement.where(Message.id > decode_cursor(cursor))
+    statement = statement.order_by(Message.id).limit(check_limit(limit) + 1)
+    rows = list((await session.scalars(statement)).all())
+    more = len(rows) > limit
+    items = rows[:limit]
+    return Page(items, encode_cursor(items[-1].id) if more and items else None)
+
+
+async def history(session: AsyncSession, conversation_id: uuid.UUID) -> list[Message]:
+    statement = (
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+    )
+    return list((await session.scalars(statement)).all())

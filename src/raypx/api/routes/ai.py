@@ -1,0 +1,97 @@
+"""Models, runs and artifacts. Thin: dependencies → schema → one service call → response."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Query, Request
+
+from raypx.ai import service as runs
+from raypx.ai.runtime import AIRuntime
+from raypx.api.deps import CurrentUser, SessionDep
+from raypx.api.schemas.ai import ArtifactOut, ModelOut, RunCreate, RunDetail, RunOut, RunPage
+from raypx.db.enums import RunStatus
+from raypx.errors import Invalid
+
+router = APIRouter(prefix="/api", tags=["ai"])
+
+
+def ai_runtime(request: Request) -> AIRuntime:
+    runtime: AIRuntime = request.app.state.ai
+    return runtime
+
+
+@router.get("/models", response_model=list[ModelOut])
+async def list_models(request: Request) -> list[ModelOut]:
+    return [
+        ModelOut(
+            name=m.name,
+            provider=m.provider,
+            context_window=m.context_window,
+            input_usd_per_million=m.input_usd_per_million,
+            output_usd_per_million=m.output_usd_per_million,
+            plans=sorted(p.value for p in m.plans),
+            description=m.description,
+        )
+        for m in ai_runtime(request).registry.list()
+    ]
+
+
+@router.post("/runs", status_code=202, response_model=RunOut)
+async def create_run(
+    body: RunCreate, user: CurrentUser, session: SessionDep, request: Request
+) -> RunOut:
+    if body.document_id is not None:
+        raise Invalid("runs on documents are started with POST /api/documents/{id}/summarize")
+    run = await runs.create_run(
+        session, ai_runtime(request), user.id, feature=body.feature, input_text=body.input or "",
+        model=body.model, options=body.options,
+    )  # fmt: skip
+    return RunOut.model_validate(run)
+
+
+@router.get("/runs", response_model=RunPage)
+async def list_runs(
+    user: CurrentUser,
+    session: SessionDep,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),
+    status: RunStatus | None = None,
+    feature: str | None = None,
+) -> RunPage:
+    page = await runs.list_runs(
+        session, user.id, cursor=cursor, limit=limit, status=status, feature=feature
+    )
+    return RunPage(
+        items=[RunOut.model_validate(r) for r in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.get("/runs/{run_id}", response_model=RunDetail)
+async def get_run(run_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> RunDetail:
+    run = await runs.get_run(session, user.id, run_id)
+    artifacts = await runs.list_artifacts(session, user.id, run_id)
+    return RunDetail(
+        **RunOut.model_validate(run).model_dump(),
+        artifacts=[ArtifactOut.model_validate(a) for a in artifacts],
+    )
+
+
+@router.post("/runs/{run_id}/cancel", response_model=RunOut)
+async def cancel_run(run_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> RunOut:
+    return RunOut.model_validate(await runs.cancel_run(session, user.id, run_id))
+
+
+@router.post("/runs/{run_id}/retry", status_code=202, response_model=RunOut)
+async def retry_run(
+    run_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
+) -> RunOut:
+    run = await runs.retry_run(session, ai_runtime(request), user.id, run_id)
+    return RunOut.model_validate(run)
+
+
+@router.get("/artifacts/{artifact_id}", response_model=ArtifactOut)
+async def get_artifact(
+    artifact_id: uuid.UUID, user: CurrentUser, session: SessionDep
+) -> ArtifactOut:
+    return ArtifactOut.model_validate(await runs.get_artifact(session, user.id, artifact_id))

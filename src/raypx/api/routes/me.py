@@ -1,0 +1,55 @@
+"""The signed-in user's overview and profile settings."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from raypx.ai.runtime import AIRuntime
+from raypx.api.deps import CurrentUser, SessionDep
+from raypx.api.schemas.ai import MeOut, ProfileOut, ProfileUpdate
+from raypx.profiles import service as profiles
+
+router = APIRouter(prefix="/api/me", tags=["me"])
+
+
+@router.get("", response_model=MeOut)
+async def me(user: CurrentUser, session: SessionDep) -> MeOut:
+    view = await profiles.overview(session, user.id)
+    subscription = view.subscription
+    return MeOut(
+        user={
+            "id": view.user.id,
+            "name": view.user.name,
+            "email": view.user.email,
+            "emailVerified": view.user.email_verified,
+            "image": view.user.image,
+        },
+        profile=ProfileOut.model_validate(view.profile),
+        subscription=(
+            {
+                "provider": subscription.provider,
+                "plan_tier": subscription.plan_tier.value,
+                "status": subscription.status.value,
+                "current_period_start": subscription.current_period_start,
+                "current_period_end": subscription.current_period_end,
+                "cancel_at_period_end": subscription.cancel_at_period_end,
+            }
+            if subscription
+            else None
+        ),
+        plan=view.tier.value,
+        limits=view.limits.as_dict(),
+        period={"start": view.period_start, "end": view.period_end},
+        usage=view.usage,
+    )
+
+
+@router.patch("/profile", response_model=ProfileOut)
+async def update_profile(
+    body: ProfileUpdate, user: CurrentUser, session: SessionDep, request: Request
+) -> ProfileOut:
+    runtime: AIRuntime = request.app.state.ai
+    profile = await profiles.update_profile(
+        session, runtime, user.id, **body.model_dump(exclude_unset=True)
+    )
+    return ProfileOut.model_validate(profile)

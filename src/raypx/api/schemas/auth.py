@@ -1,0 +1,188 @@
+"""Request bodies of /api/auth/* and the JSON shapes Better Auth's clients expect.
+
+Validation errors read like Better Auth's (zod) ones: `[body.email] Invalid email address`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
+from urllib.parse import parse_qsl
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, ValidationError
+from pydantic_core import PydanticCustomError
+
+from raypx.auth import service
+from raypx.db.models import Account, Session, User
+from raypx.errors import Invalid
+
+
+def _email(value: str) -> str:
+    if not service.is_valid_email(value):
+        raise PydanticCustomError("invalid_email", "Invalid email address")
+    return service.normalize_email(value)
+
+
+Email = Annotated[StrictStr, AfterValidator(_email)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+
+class SignUpBody(Body):
+    name: StrictStr
+    email: Email
+    password: StrictStr
+    image: StrictStr | None = None
+    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+    remember_me: bool | None = Field(None, alias="rememberMe")
+
+
+class SignInBody(Body):
+    email: StrictStr
+    password: StrictStr
+    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+    remember_me: bool | None = Field(None, alias="rememberMe")
+
+
+class RevokeSessionBody(Body):
+    token: StrictStr
+
+
+class UpdateUserBody(Body):
+    name: StrictStr | None = None
+    image: StrictStr | None = None
+    email: StrictStr | None = None
+
+
+class ChangePasswordBody(Body):
+    new_password: StrictStr = Field(alias="newPassword")
+    current_password: StrictStr = Field(alias="currentPassword")
+    revoke_other_sessions: bool | None = Field(None, alias="revokeOtherSessions")
+
+
+class ChangeEmailBody(Body):
+    new_email: Email = Field(alias="newEmail")
+    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+
+
+class DeleteUserBody(Body):
+    password: StrictStr | None = None
+    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+
+
+class RequestPasswordResetBody(Body):
+    email: StrictStr
+    redirect_to: StrictStr | None = Field(None, alias="redirectTo")
+
+
+class ResetPasswordBody(Body):
+    new_password: StrictStr = Field(alias="newPassword")
+    token: StrictStr | None = None
+
+
+class SendVerificationEmailBody(Body):
+    email: StrictStr
+    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+
+
+def _js_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "string"
+
+
+def zod_message(error: Any, where: str = "body") -> str:
+    path = ".".join([where, *(str(part) for part in error["loc"])])
+    kind = error["type"]
+    expected = "boolean" if kind.startswith("bool") else "string"
+    if kind == "missing":
+        return f"[{path}] Invalid input: expected {expected}, received undefined"
+    if kind.endswith("_type") or kind.startswith("bool"):
+        return f"[{path}] Invalid input: expected {expected}, received {_js_type(error['input'])}"
+    return f"[{path}] {error['msg']}"
+
+
+def validation_error(message: str) -> Invalid:
+    return Invalid(message, code="VALIDATION_ERROR")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_body(raw: bytes, content_type: str, model: type[M]) -> M:
+    """JSON or form-encoded body -> `model`, with Better Auth's error messages."""
+    data: Any
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        data = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    else:
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise Invalid("Invalid JSON in request body", code="BAD_REQUEST") from None
+    if not isinstance(data, dict):
+        raise validation_error(f"Invalid input: expected object, received {_js_type(data)}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error("; ".join(zod_message(e) for e in exc.errors())) from None
+
+
+def iso(moment: datetime) -> str:
+    """`2026-11-27T05:39:16.858Z`, as JavaScript's Date.toISOString()."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {
+        "name": user.name,
+        "email": user.email,
+        "emailVerified": user.email_verified,
+        "image": user.image,
+        "createdAt": iso(user.created_at),
+        "updatedAt": iso(user.updated_at),
+        "id": user.id,
+    }
+
+
+def session_json(session: Session, token: str) -> dict[str, Any]:
+    """`token` is the raw token for the caller's own session, else the revocation handle."""
+    return {
+        "expiresAt": iso(session.expires_at),
+        "token": token,
+        "createdAt": iso(session.created_at),
+        "updatedAt": iso(session.updated_at),
+        "ipAddress": session.ip_address or "",
+        "userAgent": session.user_agent or "",
+        "userId": session.user_id,
+        "id": str(session.id),
+    }
+
+
+def sessions_json(rows: Sequence[Session], current: Session, current_token: str) -> list[Any]:
+    return [
+        session_json(row, current_token if row.id == current.id else str(row.id)) for row in rows
+    ]
+
+
+def account_json(account: Account) -> dict[str, Any]:
+    return {
+        "id": str(account.id),
+        "providerId": account.provider_id,
+        "createdAt": iso(account.created_at),
+        "updatedAt": iso(account.updated_at),
+        "accountId": account.account_id,
+        "userId": account.user_id,
+        "scopes": [s for s in (account.scope or "").replace(",", " ").split() if s],
+    }

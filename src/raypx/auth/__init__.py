@@ -1,0 +1,1 @@
+"""Authentication: Better Auth's protocol on Raypx's auth tables."""

@@ -1,0 +1,135 @@
+"""Session rows: created with a random token whose SHA-256 alone is stored, resolved with
+sliding refresh (at most once per `update_age`) under an absolute lifetime cap, revoked."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from raypx.auth import tokens
+from raypx.auth.config import DONT_REMEMBER_LIFETIME, AuthConfig, RequestMeta
+from raypx.db.models import Session, User
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    """A request's verified identity. `token` is the raw token the client presented."""
+
+    user: User
+    session: Session
+    token: str
+    refreshed: bool = False
+    via_cookie: bool = False
+    remember: bool = True  # False after sign-in with rememberMe:false (browser-session cookie)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    session: Session
+    token: str
+    remember: bool = True
+
+
+def cookie_max_age(session: Session, now: datetime) -> int:
+    return max(0, int((session.expires_at - now).total_seconds()))
+
+
+async def create_session(
+    db: AsyncSession, cfg: AuthConfig, user: User, meta: RequestMeta, *, remember: bool = True
+) -> SignedIn:
+    token = tokens.generate_token()
+    lifetime = cfg.expires_in if remember else DONT_REMEMBER_LIFETIME
+    row = Session(
+        token=tokens.digest(token),
+        user_id=user.id,
+        expires_at=meta.now + min(lifetime, cfg.max_lifetime),
+        ip_address=meta.ip_address,
+        user_agent=meta.user_agent,
+        last_active=meta.now,
+        created_at=meta.now,
+        updated_at=meta.now,
+    )
+    db.add(row)
+    await db.flush()
+    return SignedIn(user, row, token, remember)
+
+
+async def resolve_session(
+    db: AsyncSession,
+    cfg: AuthConfig,
+    token: str,
+    now: datetime,
+    *,
+    refresh: bool = False,
+) -> Authenticated | None:
+    """The live session for `token`, or None. An expired row is deleted on sight.
+
+    With `refresh`, a session last extended more than `update_age` ago gets `expires_in` more,
+    never past `created_at + max_lifetime`.
+    """
+    row = (
+        await db.execute(
+            select(Session, User)
+            .join(User, User.id == Session.user_id)
+            .where(Session.token == tokens.digest(token))
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    session, user = row
+    if session.expires_at <= now:
+        await db.execute(delete(Session).where(Session.id == session.id))
+        return None
+    if not refresh:
+        return Authenticated(user, session, token)
+    due = session.expires_at - cfg.expires_in + cfg.update_age <= now
+    extended = min(now + cfg.expires_in, session.created_at + cfg.max_lifetime)
+    if due and extended > session.expires_at:
+        session.expires_at = extended
+        session.last_active = now
+        await db.flush()
+        return Authenticated(user, session, token, refreshed=True)
+    return Authenticated(user, session, token)
+
+
+async def delete_session(db: AsyncSession, token: str) -> None:
+    await db.execute(delete(Session).where(Session.token == tokens.digest(token)))
+
+
+async def list_user_sessions(db: AsyncSession, user_id: str, now: datetime) -> Sequence[Session]:
+    result = await db.scalars(
+        select(Session)
+        .where(Session.user_id == user_id, Session.expires_at > now)
+        .order_by(Session.created_at, Session.id)
+    )
+    return result.all()
+
+
+def _as_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+async def revoke_user_session(db: AsyncSession, user_id: str, handle: str) -> None:
+    """Revoke by the handle list-sessions returns (the session id) or by a raw token."""
+    session_id = _as_uuid(handle)
+    match = Session.id == session_id if session_id else Session.token == tokens.digest(handle)
+    await db.execute(delete(Session).where(Session.user_id == user_id, match))
+
+
+async def revoke_user_sessions(
+    db: AsyncSession, user_id: str, *, keep: uuid.UUID | None = None
+) -> int:
+    statement = delete(Session).where(Session.user_id == user_id)
+    if keep is not None:
+        statement = statement.where(Session.id != keep)
+    result = await db.execute(statement.returning(Session.id))
+    return len(result.all())

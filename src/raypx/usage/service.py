@@ -1,0 +1,68 @@
+"""Usage events: written in the transaction that changes what they measure, never twice.
+
+AI usage has a deterministic identity (run, metric) enforced by the unique index
+`uidx_usage_event_run_id_metric`; inserts use ON CONFLICT DO NOTHING, so a retried job or a
+replayed completion cannot bill again. Corrections are new events, never edits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from raypx.ai.providers.base import Usage
+from raypx.ai.registry import ModelSpec
+from raypx.db.base import new_uuid7
+from raypx.db.enums import UsageMetric
+from raypx.db.models import UsageEvent
+
+
+async def record_run_usage(
+    session: AsyncSession,
+    *,
+    user_id: str,
+    run_id: uuid.UUID,
+    model: ModelSpec,
+    feature: str,
+    usage: Usage,
+) -> bool:
+    """One `ai_requests` event and one `ai_tokens` event (with the cost) for a finished run.
+
+    Returns False when the run was already billed (nothing is written then).
+    """
+    rows = [
+        {
+            "id": new_uuid7(),
+            "user_id": user_id,
+            "run_id": run_id,
+            "metric": UsageMetric.AI_REQUESTS.value,
+            "quantity": 1,
+            "model": model.name,
+            "feature": feature,
+            "cost_usd": Decimal("0"),
+        },
+        {
+            "id": new_uuid7(),
+            "user_id": user_id,
+            "run_id": run_id,
+            "metric": UsageMetric.AI_TOKENS.value,
+            "quantity": usage.total,
+            "model": model.name,
+            "feature": feature,
+            "cost_usd": model.cost_usd(usage.input_tokens, usage.output_tokens),
+        },
+    ]
+    statement = (
+        insert(UsageEvent)
+        .values(rows)
+        .on_conflict_do_nothing(
+            index_elements=["run_id", "metric"], index_where=text("run_id IS NOT NULL")
+        )
+        .returning(UsageEvent.id)
+    )
+    written = (await session.execute(statement)).all()
+    return len(written) > 0
