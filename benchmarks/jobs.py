@@ -37,10 +37,11 @@ import psycopg
 from psycopg import sql
 
 SYSTEMS = ("raypx", "procrastinate", "pgqueuer")
+# Concurrency for raypx and procrastinate; batch size for pgqueuer (its dequeue unit).
 CONCURRENCIES = {
-    "raypx": (100, 300, 1000),
+    "raypx": (100, 500, 1000),
     "procrastinate": (10, 50, 200),
-    "pgqueuer": (10, 50, 200),
+    "pgqueuer": (50, 200, 1000),
 }
 INSTALL_HINT = {
     "procrastinate": "pip install procrastinate",

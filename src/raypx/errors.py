@@ -62,3 +62,10 @@ class ConfigurationError(RaypxError):
     """Bad settings or an unreachable/outdated database: the operator must act."""
 
     default_code = "CONFIGURATION_ERROR"
+
+
+class Unavailable(RaypxError):
+    """A feature that is not configured on this deployment (e.g. a billing provider)."""
+
+    status_code = 503
+    default_code = "SERVICE_UNAVAILABLE"

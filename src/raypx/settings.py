@@ -81,6 +81,23 @@ class Settings(BaseSettings):
     ai_extra_models: str | None = None
     # The fault-injecting `fake:*` models, for tests and demos; off in production.
     ai_enable_fake: bool = False
+    # Billing. JSON overrides of plan limits: {"free": {"ai_tokens": 50000}, "pro": {...}}
+    plan_limits: str | None = None
+    past_due_grace_days: float = Field(default=7.0, ge=0)
+    # Documents. Files live under RAYPX_HOME/storage unless an S3-compatible bucket is set.
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_path: Path | None = None  # local backend; default RAYPX_HOME/storage
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # MinIO, R2…; unset for AWS S3
+    s3_region: str | None = None
+    s3_access_key_id: SecretStr | None = None  # unset: boto3's usual credential chain
+    s3_secret_access_key: SecretStr | None = None
+    summarize_on_upload: bool = True
+    # Stripe (optional): checkout and portal links, and the signed webhook.
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_price_pro: str | None = None
+    stripe_api_base: str | None = None  # another Stripe-compatible endpoint (tests, proxies)
     # Auth. Lists accept comma-separated values (RAYPX_TRUSTED_ORIGINS=https://a.example,...).
     trusted_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from raypx.ai import conversations
+from raypx.ai import service as runs
 from raypx.ai.execution import input_budget
 from raypx.ai.prompts import Feature, Task, system_prompt
 from raypx.ai.providers.base import (
@@ -29,9 +30,7 @@ from raypx.ai.providers.base import (
 )
 from raypx.ai.registry import ModelSpec
 from raypx.ai.runtime import AIRuntime
-from raypx.ai.service import default_model
 from raypx.ai.tokens import count_message_tokens, count_tokens
-from raypx.billing import plans
 from raypx.db.engine import SessionFactory, transaction
 from raypx.db.enums import MessageRole, RunStatus
 from raypx.db.models import Message, Profile, Run
@@ -78,8 +77,7 @@ async def start_turn(
         )
     async with transaction(factory) as session:
         await conversations.get_conversation(session, user_id, conversation_id)
-        tier = await plans.current_tier(session, user_id)
-        spec = runtime.registry.resolve(model or await default_model(session, user_id), tier)
+        spec = await runs.admit(session, runtime, user_id, model)
         message = Message(
             conversation_id=conversation_id, user_id=user_id, role=MessageRole.USER, content=content
         )

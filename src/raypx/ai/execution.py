@@ -75,6 +75,9 @@ class Executor:
         self.estimated = False
         # Checked before each model call: a cancelled run stops between chunks.
         self.should_stop: Callable[[], bool] = lambda: False
+        # Told after each model call (calls so far, chunks of the input): progress bars.
+        self.on_call: Callable[[int, int], None] = lambda calls, chunks: None
+        self.chunks = 1
 
     async def call(self, task: Task, text: str, options: dict[str, Any]) -> Completion:
         if self.should_stop():
@@ -88,6 +91,7 @@ class Executor:
         )
         completion = await self.provider.complete(request)
         self.calls += 1
+        self.on_call(self.calls, self.chunks)
         self.input_tokens += completion.usage.input_tokens
         self.output_tokens += completion.usage.output_tokens
         self.estimated = self.estimated or completion.usage.estimated
@@ -99,6 +103,7 @@ class Executor:
     async def run(self, task: Task, text: str, options: dict[str, Any]) -> TaskResult:
         budget = input_budget(self.model)
         chunks = split_to_budget(text, budget) if count_tokens(text) > budget else [text]
+        self.chunks = len(chunks)
         if task is Task.SUMMARIZE:
             result_text, finish = await self.summarize_hierarchically(chunks, budget, options)
             return TaskResult(result_text, self.usage(), self.calls, len(chunks), finish)

@@ -13,10 +13,11 @@ from raypx.settings import Settings
 class AIRuntime:
     registry: ModelRegistry
     providers: Providers
+    settings: Settings
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AIRuntime:
-        return cls(ModelRegistry.from_settings(settings), Providers(settings))
+        return cls(ModelRegistry.from_settings(settings), Providers(settings), settings)
 
 
 _by_settings: dict[int, AIRuntime] = {}

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.ai.prompts import FEATURE_TASK, Feature, Task
+from raypx.ai.registry import ModelSpec
 from raypx.ai.rewriter import Tone
 from raypx.ai.runtime import AIRuntime
-from raypx.billing import plans
+from raypx.billing import plans, quotas
 from raypx.db.enums import RunStatus
 from raypx.db.models import Artifact, Job, Profile, Run
 from raypx.db.pagination import Page, newest_first, to_page
@@ -64,6 +65,17 @@ async def default_model(session: AsyncSession, user_id: str) -> str:
     return profile.default_model if profile else "mock:raypx-1"
 
 
+async def admit(
+    session: AsyncSession, runtime: AIRuntime, user_id: str, model: str | None
+) -> ModelSpec:
+    """The model the user may use (theirs by default, allowed by their plan), once their quota
+    admits one more request. Call it in the transaction that records the run."""
+    tier = await plans.current_tier(session, user_id, runtime.settings)
+    spec = runtime.registry.resolve(model or await default_model(session, user_id), tier)
+    await quotas.ensure_can_run_ai(session, user_id, runtime.settings)
+    return spec
+
+
 async def create_run(
     session: AsyncSession,
     runtime: AIRuntime,
@@ -88,8 +100,7 @@ async def create_run(
             f"input text is longer than {MAX_INPUT_CHARS} characters", code="INPUT_TOO_LONG"
         )
     checked = validate_options(task, options)
-    model_name = model or await default_model(session, user_id)
-    spec = runtime.registry.resolve(model_name, await plans.current_tier(session, user_id))
+    spec = await admit(session, runtime, user_id, model)
     run = Run(
         user_id=user_id,
         feature=feature,
@@ -203,3 +214,26 @@ async def retry_run(
         options=options,
         document_id=original.document_id,
     )
+
+
+async def start_local_run(
+    session: AsyncSession,
+    runtime: AIRuntime,
+    user_id: str,
+    *,
+    feature: str,
+    input_text: str,
+    model: str | None = None,
+) -> Run:
+    """A run the caller executes itself (the CLI), already running: no job is enqueued."""
+    task_for(feature)
+    if not input_text.strip():
+        raise Invalid("input text is empty", code="EMPTY_INPUT")
+    spec = await admit(session, runtime, user_id, model)
+    run = Run(
+        user_id=user_id, feature=feature, model=spec.name, prompt=input_text,
+        status=RunStatus.RUNNING,
+    )  # fmt: skip
+    session.add(run)
+    await session.flush()
+    return run

@@ -13,7 +13,16 @@ from raypx.ai import chat
 from raypx.ai.runtime import AIRuntime
 from raypx.api.errors import install_error_handlers
 from raypx.api.middleware import SecurityHeadersMiddleware
-from raypx.api.routes import ai, auth, auth_deps, conversations, health, me
+from raypx.api.routes import (
+    ai,
+    auth,
+    auth_deps,
+    billing,
+    conversations,
+    health,
+    me,
+    usage,
+)
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url
 from raypx.jobs.in_process import start_in_process_worker
 from raypx.settings import Settings
@@ -58,4 +67,6 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.include_router(me.router)
     app.include_router(ai.router)
     app.include_router(conversations.router)
+    app.include_router(billing.router)
+    app.include_router(usage.router)
     return app

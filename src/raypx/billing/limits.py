@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import json
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from raypx.db.enums import PlanTier
+from raypx.errors import ConfigurationError
+from raypx.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,18 @@ DEFAULT_LIMITS = {
         ai_tokens=250_000, ai_requests=2_000, documents=2_000, max_file_bytes=25 * MB
     ),
 }
+
+
+def limits_for(tier: PlanTier, settings: Settings | None = None) -> PlanLimits:
+    """The plan's limits: the defaults above, overridden by RAYPX_PLAN_LIMITS when set."""
+    limits = DEFAULT_LIMITS[tier]
+    if settings is not None and settings.plan_limits:
+        try:
+            overrides = json.loads(settings.plan_limits).get(tier.value, {})
+            limits = replace(limits, **{k: int(v) for k, v in overrides.items()})
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise ConfigurationError(f"RAYPX_PLAN_LIMITS is not valid: {exc}") from None
+    return limits
 
 
 def month_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.db.enums import PlanTier, SubscriptionStatus
 from raypx.db.models import Subscription
+from raypx.settings import Settings
 
 PAID_STATUSES = {SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE}
 DEFAULT_PAST_DUE_GRACE = timedelta(days=7)
@@ -23,19 +24,25 @@ def effective_tier(
     grace period after its period ended; anything else gets the free limits."""
     if subscription.plan_tier != PlanTier.PRO:
         return PlanTier.FREE
+    now = now or datetime.now(UTC)
+    ended = subscription.current_period_end
+    if subscription.cancel_at_period_end and ended is not None and now >= ended:
+        return PlanTier.FREE  # cancelled at period end, before the rollover job has run
     if subscription.status in PAID_STATUSES:
         return PlanTier.PRO
     if subscription.status == SubscriptionStatus.PAST_DUE:
-        now = now or datetime.now(UTC)
-        ended = subscription.current_period_end or subscription.updated_at
+        ended = ended or subscription.updated_at
         if ended is not None and now <= ended + past_due_grace:
             return PlanTier.PRO
     return PlanTier.FREE
 
 
-async def current_tier(session: AsyncSession, user_id: str) -> PlanTier:
+async def current_tier(
+    session: AsyncSession, user_id: str, settings: Settings | None = None
+) -> PlanTier:
     subscriptions = (
         await session.scalars(select(Subscription).where(Subscription.user_id == user_id))
     ).all()
-    tiers = {effective_tier(s) for s in subscriptions}
+    grace = timedelta(days=settings.past_due_grace_days) if settings else DEFAULT_PAST_DUE_GRACE
+    tiers = {effective_tier(s, past_due_grace=grace) for s in subscriptions}
     return PlanTier.PRO if PlanTier.PRO in tiers else PlanTier.FREE

@@ -9,9 +9,12 @@ import typer
 from rich.console import Console
 
 from raypx import __version__
+from raypx.cli import ai as ai_commands
+from raypx.cli import billing as billing_commands
 from raypx.cli import db as db_commands
 from raypx.cli import jobs as jobs_commands
 from raypx.cli import serve as serve_commands
+from raypx.cli import usage as usage_commands
 from raypx.cli import users as users_commands
 from raypx.cli import worker as worker_commands
 from raypx.errors import RaypxError
@@ -23,6 +26,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_commands.app, name="db")
+app.add_typer(ai_commands.app, name="ai")
+app.add_typer(ai_commands.runs_app, name="runs")
+app.add_typer(billing_commands.app, name="billing")
+app.add_typer(usage_commands.app, name="usage")
 app.add_typer(users_commands.app, name="users")
 app.command("serve")(serve_commands.serve)
 app.add_typer(jobs_commands.app, name="jobs")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import uuid
@@ -15,13 +14,12 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from raypx.db.engine import create_engine, create_session_factory, resolve_database_url, transaction
+from raypx.cli import transactions
 from raypx.db.enums import JobStatus
 from raypx.db.models.jobs import Job
 from raypx.errors import Invalid
 from raypx.jobs import metrics, queue
 from raypx.jobs.registry import load_task_modules, registry
-from raypx.settings import load_settings
 
 app = typer.Typer(
     help="Background jobs: enqueue, inspect, cancel, retry, prune.", no_args_is_help=True
@@ -35,18 +33,7 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks
 
 def run_in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """One command, one committed transaction (services never commit; the caller does)."""
-    settings = load_settings()
-    url = resolve_database_url(settings)
-
-    async def main() -> T:
-        engine = create_engine(url, settings)
-        try:
-            async with transaction(create_session_factory(engine)) as session:
-                return await work(session)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(main())
+    return transactions.run_in_transaction(lambda session, _settings: work(session))
 
 
 def parse_duration(text: str) -> timedelta:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -15,10 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.auth import service, sessions
 from raypx.auth.config import AuthConfig, RequestMeta
-from raypx.db.engine import create_engine, create_session_factory, resolve_database_url, transaction
+from raypx.cli.transactions import run_in_transaction
 from raypx.db.models import User
 from raypx.errors import NotFound
-from raypx.settings import load_settings
 
 app = typer.Typer(help="User accounts: create, list, sessions, delete.", no_args_is_help=True)
 out = Console(soft_wrap=True)
@@ -26,19 +24,10 @@ T = TypeVar("T")
 
 
 def _run(work: Callable[[AsyncSession, AuthConfig], Awaitable[T]]) -> T:
-    """Run `work` in one transaction on the configured database."""
-    settings = load_settings()
-    cfg = AuthConfig.from_settings(settings)
-
-    async def main() -> T:
-        engine = create_engine(resolve_database_url(settings), settings)
-        try:
-            async with transaction(create_session_factory(engine)) as db:
-                return await work(db, cfg)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(main())
+    """Run `work` in one committed transaction on the configured database."""
+    return run_in_transaction(
+        lambda session, settings: work(session, AuthConfig.from_settings(settings))
+    )
 
 
 async def _user(db: AsyncSession, email: str) -> User:

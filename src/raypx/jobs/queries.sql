@@ -27,6 +27,7 @@ SELECT inserted.id
 FROM inserted CROSS JOIN LATERAL (SELECT pg_notify('raypx_job', inserted.type)) AS notified
 
 -- name: claim
+-- The payload comes back as text: the worker parses it (cheaper than psycopg's bytes path).
 -- The sub-select is evaluated once, so exactly :limit rows are locked (the planner cannot push
 -- LIMIT into an UPDATE), and `id = ANY(ARRAY(...))` looks them up by primary key: a CTE join
 -- here turned into a hash join over the whole table at large batches. SKIP LOCKED lets many
@@ -40,7 +41,7 @@ WHERE id = ANY(ARRAY(
     LIMIT :limit
     FOR UPDATE SKIP LOCKED
 ))
-RETURNING id, type, payload, attempts,
+RETURNING id, type, CAST(payload AS text), attempts,
           CAST(extract(epoch FROM clock_timestamp() - scheduled_at) AS float8) AS waited_seconds
 
 -- name: finish
@@ -57,7 +58,6 @@ FROM unnest(CAST(:ids AS uuid[]), CAST(:attempts AS int[]), CAST(:statuses AS te
             CAST(:results AS text[]), CAST(:errors AS text[]), CAST(:retry_in AS float8[]))
      AS outcome(id, attempt, status, result, error_message, retry_in)
 WHERE job.id = outcome.id AND job.status = 'running' AND job.attempts = outcome.attempt
-RETURNING job.id
 
 -- name: heartbeat
 -- Returns the jobs this worker still owns; any it asked about and did not get back were

@@ -21,7 +21,11 @@ from raypx.settings import Settings
 
 DEFAULT_MAX_ATTEMPTS = 10
 # Modules whose tasks every worker loads; capabilities add their `tasks` module here.
-BUILTIN_TASK_MODULES = ("raypx.jobs.tasks", "raypx.ai.tasks")
+BUILTIN_TASK_MODULES = (
+    "raypx.jobs.tasks",
+    "raypx.ai.tasks",
+    "raypx.billing.tasks",
+)
 
 
 class JobCancelled(Exception):

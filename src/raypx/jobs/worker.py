@@ -166,6 +166,9 @@ class Worker:
                     pause = min(pause * 2, 5.0)
                     continue
                 pause = 0.1
+                if self._stopping:  # asked to stop while this claim was in flight
+                    await self._release(conn, {job.id: job.attempt for job in jobs})
+                    break
                 for job in jobs:
                     self._start(job)
                 if len(jobs) < min(free, self._batch_size):
@@ -184,7 +187,10 @@ class Worker:
             psycopg_query("claim"),
             {"limit": limit, "types": sorted(self.types) if self.types else None},
         )
-        jobs = [ClaimedJob._make(row) for row in await cursor.fetchall()]
+        jobs = [
+            ClaimedJob(job_id, job_type, {} if raw == "{}" else json.loads(raw), attempt, waited)
+            for job_id, job_type, raw, attempt, waited in await cursor.fetchall()
+        ]
         self.stats.claimed += len(jobs)
         self.stats.start_delays.extend(job.waited_seconds for job in jobs)
         return jobs
@@ -306,12 +312,15 @@ class Worker:
             await asyncio.wait(list(self._running.values()), timeout=UNWIND_SECONDS)
         await self._completer.drain()
         if unfinished:
-            conn = await self._connect()
-            async with conn:
-                ids = list(unfinished)
-                cursor = await conn.execute(
-                    psycopg_query("release"),
-                    {"ids": ids, "attempts": [unfinished[i].attempt for i in ids]},
-                )
-                released = len(await cursor.fetchall())
-            log.warning("stopping: put back %d unfinished jobs", released)
+            async with await self._connect() as conn:
+                await self._release(conn, {i: h.attempt for i, h in unfinished.items()})
+
+    async def _release(self, conn: AsyncConn, attempts: dict[uuid.UUID, int]) -> None:
+        """Put jobs back as if never claimed (shutdown is not the job's failure)."""
+        if not attempts:
+            return
+        ids = list(attempts)
+        cursor = await conn.execute(
+            psycopg_query("release"), {"ids": ids, "attempts": [attempts[i] for i in ids]}
+        )
+        log.warning("stopping: put back %d unfinished jobs", len(await cursor.fetchall()))

@@ -15,10 +15,11 @@ from raypx.ai.registry import round_cost
 from raypx.ai.rewriter import Tone
 from raypx.ai.runtime import AIRuntime
 from raypx.billing import plans
-from raypx.billing.limits import DEFAULT_LIMITS, PlanLimits, month_bounds
+from raypx.billing.limits import PlanLimits, limits_for, month_bounds
 from raypx.db.enums import PlanTier, UsageMetric
 from raypx.db.models import Profile, Subscription, UsageEvent, User
 from raypx.errors import Invalid, NotFound
+from raypx.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ async def usage_between(
     return totals
 
 
-async def overview(session: AsyncSession, user_id: str) -> Overview:
+async def overview(
+    session: AsyncSession, user_id: str, settings: Settings | None = None
+) -> Overview:
     user = await session.get(User, user_id)
     if user is None:
         raise NotFound("user not found", code="USER_NOT_FOUND")
@@ -73,10 +76,10 @@ async def overview(session: AsyncSession, user_id: str) -> Overview:
     subscription = await session.scalar(
         select(Subscription).where(Subscription.user_id == user_id).order_by(Subscription.id.desc())
     )
-    tier = await plans.current_tier(session, user_id)
+    tier = await plans.current_tier(session, user_id, settings)
     start, end = month_bounds()
     return Overview(
-        user, profile, subscription, tier, DEFAULT_LIMITS[tier], start, end,
+        user, profile, subscription, tier, limits_for(tier, settings), start, end,
         await usage_between(session, user_id, start, end),
     )  # fmt: skip
 
@@ -93,7 +96,7 @@ async def update_profile(
 ) -> Profile:
     profile = await get_profile(session, user_id)
     if default_model is not None:
-        tier = await plans.current_tier(session, user_id)
+        tier = await plans.current_tier(session, user_id, runtime.settings)
         profile.default_model = runtime.registry.resolve(default_model, tier).name
     if preferred_locale is not None:
         if preferred_locale not in SUPPORTED_LOCALES:

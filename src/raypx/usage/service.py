@@ -20,6 +20,8 @@ from raypx.db.base import new_uuid7
 from raypx.db.enums import UsageMetric
 from raypx.db.models import UsageEvent
 
+DOCUMENTS_FEATURE = "documents"
+
 
 async def record_run_usage(
     session: AsyncSession,
@@ -66,3 +68,25 @@ async def record_run_usage(
     )
     written = (await session.execute(statement)).all()
     return len(written) > 0
+
+
+async def record_document_stored(session: AsyncSession, *, user_id: str, size_bytes: int) -> None:
+    """`documents` +1 and `storage_bytes` +size, in the transaction that inserts the document."""
+    session.add_all(
+        [
+            UsageEvent(user_id=user_id, metric=UsageMetric.DOCUMENTS, quantity=1,
+                       feature=DOCUMENTS_FEATURE),
+            UsageEvent(user_id=user_id, metric=UsageMetric.STORAGE_BYTES, quantity=size_bytes,
+                       feature=DOCUMENTS_FEATURE),
+        ]
+    )  # fmt: skip
+    await session.flush()
+
+
+async def record_document_removed(session: AsyncSession, *, user_id: str, size_bytes: int) -> None:
+    """`storage_bytes` -size, so the metric's sum is always what is stored now."""
+    session.add(
+        UsageEvent(user_id=user_id, metric=UsageMetric.STORAGE_BYTES, quantity=-size_bytes,
+                   feature=DOCUMENTS_FEATURE)
+    )  # fmt: skip
+    await session.flush()

@@ -14,7 +14,7 @@ from sqlalchemy.engine import URL
 
 from raypx.api.app import create_app
 from tests.fakes.asgi_server import serving
-from tests.integration.ai.conftest import Api, api_settings
+from tests.integration.conftest import Api, api_settings
 from tests.integration.jobs.conditions import wait_until
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.ai.conftest import Api
+from tests.integration.conftest import Api
 
 
 async def test_me_shows_profile_plan_limits_and_usage(api: Api) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from tests.integration.ai.conftest import Api
+from tests.integration.conftest import Api
 from tests.integration.jobs.conditions import wait_until
 
 ARTICLE = (

@@ -5,16 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from raypx.ai.runtime import AIRuntime
-from raypx.api.deps import CurrentUser, SessionDep
+from raypx.api.deps import CurrentUser, SessionDep, SettingsDep
 from raypx.api.schemas.ai import MeOut, ProfileOut, ProfileUpdate
+from raypx.billing import service as billing
 from raypx.profiles import service as profiles
 
 router = APIRouter(prefix="/api/me", tags=["me"])
 
 
 @router.get("", response_model=MeOut)
-async def me(user: CurrentUser, session: SessionDep) -> MeOut:
-    view = await profiles.overview(session, user.id)
+async def me(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> MeOut:
+    view = await profiles.overview(session, user.id, settings)
     subscription = view.subscription
     return MeOut(
         user={
@@ -25,18 +26,7 @@ async def me(user: CurrentUser, session: SessionDep) -> MeOut:
             "image": view.user.image,
         },
         profile=ProfileOut.model_validate(view.profile),
-        subscription=(
-            {
-                "provider": subscription.provider,
-                "plan_tier": subscription.plan_tier.value,
-                "status": subscription.status.value,
-                "current_period_start": subscription.current_period_start,
-                "current_period_end": subscription.current_period_end,
-                "cancel_at_period_end": subscription.cancel_at_period_end,
-            }
-            if subscription
-            else None
-        ),
+        subscription=billing.subscription_view(subscription) if subscription else None,
         plan=view.tier.value,
         limits=view.limits.as_dict(),
         period={"start": view.period_start, "end": view.period_end},

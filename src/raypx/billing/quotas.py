@@ -1,0 +1,114 @@
+"""Plan limits checked before work starts, race-free.
+
+Each check takes a transaction-scoped advisory lock on the user, then counts what is used and
+what is already in flight, in the caller's transaction. Two concurrent requests of one user
+therefore check one after the other, and the second sees the first's row (a queued run, a new
+document) once the first commits — so many requests at the edge of a limit never push usage past
+it. Requests of different users never wait for each other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from raypx.billing import plans
+from raypx.billing.limits import PlanLimits, limits_for, month_bounds
+from raypx.db.enums import PlanTier, RunStatus, UsageMetric
+from raypx.db.models import Document, Run, UsageEvent
+from raypx.errors import Invalid, QuotaExceeded
+from raypx.settings import Settings
+
+QUOTA_LOCK_NAMESPACE = 0x7170  # "qp": keeps these locks apart from other advisory locks
+
+
+async def lock_user(session: AsyncSession, user_id: str) -> None:
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(:ns, hashtext(:user_id))"),
+        {"ns": QUOTA_LOCK_NAMESPACE, "user_id": user_id},
+    )
+
+
+async def user_limits(
+    session: AsyncSession, user_id: str, settings: Settings | None
+) -> tuple[PlanTier, PlanLimits]:
+    tier = await plans.current_tier(session, user_id, settings)
+    return tier, limits_for(tier, settings)
+
+
+def exceeded(limit: str, used: int, allowed: int, resets_at: datetime | None) -> QuotaExceeded:
+    when = f"; resets at {resets_at.isoformat()}" if resets_at else ""
+    return QuotaExceeded(
+        f"{limit.replace('_', ' ')} limit reached: {used} of {allowed} used{when}",
+        code="QUOTA_EXCEEDED",
+        limit=limit,
+        used=used,
+        allowed=allowed,
+        resets_at=resets_at.isoformat() if resets_at else None,
+    )
+
+
+async def month_usage(session: AsyncSession, user_id: str, metric: UsageMetric) -> int:
+    start, end = month_bounds()
+    total = await session.scalar(
+        select(func.coalesce(func.sum(UsageEvent.quantity), 0)).where(
+            UsageEvent.user_id == user_id,
+            UsageEvent.metric == metric,
+            UsageEvent.created_at >= start,
+            UsageEvent.created_at < end,
+        )
+    )
+    return int(total or 0)
+
+
+async def ensure_can_run_ai(
+    session: AsyncSession, user_id: str, settings: Settings | None = None
+) -> None:
+    """Before a run or chat turn: a request must be left this month, and tokens must remain.
+
+    Runs already queued or running count as requests in flight (their usage is written when they
+    finish). Tokens are known only afterwards, so the check is that some remain.
+    """
+    await lock_user(session, user_id)
+    _tier, limits = await user_limits(session, user_id, settings)
+    start, end = month_bounds()
+    requests = await month_usage(session, user_id, UsageMetric.AI_REQUESTS)
+    in_flight = await session.scalar(
+        select(func.count()).where(
+            Run.user_id == user_id,
+            Run.status.in_([RunStatus.QUEUED, RunStatus.RUNNING]),
+            Run.created_at >= start,
+        )
+    )
+    used = requests + int(in_flight or 0)
+    if used + 1 > limits.ai_requests:
+        raise exceeded("ai_requests", used, limits.ai_requests, end)
+    tokens = await month_usage(session, user_id, UsageMetric.AI_TOKENS)
+    if tokens >= limits.ai_tokens:
+        raise exceeded("ai_tokens", tokens, limits.ai_tokens, end)
+
+
+async def max_upload_bytes(
+    session: AsyncSession, user_id: str, settings: Settings | None = None
+) -> int:
+    """The largest file the user's plan accepts (enforced while the upload streams)."""
+    _tier, limits = await user_limits(session, user_id, settings)
+    return limits.max_file_bytes
+
+
+async def ensure_can_store_document(
+    session: AsyncSession, user_id: str, size_bytes: int, settings: Settings | None = None
+) -> None:
+    """In the transaction that inserts the document: one more must fit the plan's total."""
+    await lock_user(session, user_id)
+    _tier, limits = await user_limits(session, user_id, settings)
+    if size_bytes > limits.max_file_bytes:
+        raise Invalid(
+            f"file is {size_bytes} bytes; the plan allows {limits.max_file_bytes}",
+            code="FILE_TOO_LARGE",
+        )
+    stored = await session.scalar(select(func.count()).where(Document.user_id == user_id))
+    if int(stored or 0) + 1 > limits.documents:
+        raise exceeded("documents", int(stored or 0), limits.documents, None)

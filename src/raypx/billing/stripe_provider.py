@@ -1,0 +1,141 @@
+"""Stripe as an optional billing provider: checkout and portal links, and the webhook that moves
+a user's subscription through its states.
+
+Replayed webhooks are harmless: each event is recorded once in the `job` table under an id
+derived from the Stripe event id (a transactional inbox: INSERT … ON CONFLICT DO NOTHING), in
+the same transaction that applies it; a replay finds the row and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import stripe
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from raypx.billing import service
+from raypx.db.enums import PlanTier, SubscriptionStatus
+from raypx.db.models import User
+from raypx.errors import Invalid, Unavailable
+from raypx.settings import Settings
+
+EVENT_NAMESPACE = uuid.UUID("5e1f6d1c-6f0c-4d55-9d59-2d0f3b0c7a11")
+STATUS_MAP = {
+    "trialing": SubscriptionStatus.TRIALING,
+    "active": SubscriptionStatus.ACTIVE,
+    "past_due": SubscriptionStatus.PAST_DUE,
+    "unpaid": SubscriptionStatus.PAST_DUE,
+}  # anything else (canceled, incomplete, incomplete_expired, paused) → cancelled
+SUBSCRIPTION_EVENTS = {
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+}
+
+
+def client(settings: Settings) -> stripe.StripeClient:
+    if settings.stripe_secret_key is None or not settings.stripe_price_pro:
+        raise Unavailable(
+            "Stripe is not configured: set RAYPX_STRIPE_SECRET_KEY and RAYPX_STRIPE_PRICE_PRO",
+            code="BILLING_PROVIDER_NOT_CONFIGURED",
+        )
+    key = settings.stripe_secret_key.get_secret_value()
+    if settings.stripe_api_base:
+        return stripe.StripeClient(key, base_addresses={"api": settings.stripe_api_base})
+    return stripe.StripeClient(key)
+
+
+def checkout_url(settings: Settings, user: User) -> str:
+    session = client(settings).v1.checkout.sessions.create(
+        params={
+            "mode": "subscription",
+            "line_items": [{"price": settings.stripe_price_pro or "", "quantity": 1}],
+            "customer_email": user.email,
+            "client_reference_id": user.id,
+            "subscription_data": {"metadata": {"user_id": user.id}},
+            "success_url": f"{settings.base_url}/billing?checkout=success",
+            "cancel_url": f"{settings.base_url}/billing?checkout=cancelled",
+        }
+    )
+    if not session.url:
+        raise Invalid("Stripe returned no checkout URL", code="BILLING_PROVIDER_ERROR")
+    return session.url
+
+
+def portal_url(settings: Settings, user: User) -> str:
+    stripe_client = client(settings)
+    customers = stripe_client.v1.customers.list(params={"email": user.email, "limit": 1})
+    if not customers.data:
+        raise Invalid("no Stripe customer for this user yet", code="NO_BILLING_ACCOUNT")
+    portal = stripe_client.v1.billing_portal.sessions.create(
+        params={"customer": customers.data[0].id, "return_url": f"{settings.base_url}/billing"}
+    )
+    return str(portal.url)
+
+
+def verify(settings: Settings, payload: bytes, signature: str | None) -> dict[str, Any]:
+    if settings.stripe_webhook_secret is None:
+        raise Unavailable(
+            "Stripe webhooks are not configured: set RAYPX_STRIPE_WEBHOOK_SECRET",
+            code="BILLING_PROVIDER_NOT_CONFIGURED",
+        )
+    try:
+        event = stripe.Webhook.construct_event(
+            payload, signature or "", settings.stripe_webhook_secret.get_secret_value()
+        )
+    except (ValueError, stripe.SignatureVerificationError):
+        raise Invalid("invalid Stripe signature or payload", code="INVALID_SIGNATURE") from None
+    return dict(event.to_dict())
+
+
+async def record_event_once(session: AsyncSession, event: dict[str, Any]) -> bool:
+    """False when this event was already applied (a replay)."""
+    row_id = uuid.uuid5(EVENT_NAMESPACE, str(event["id"]))
+    inserted = await session.execute(
+        text(
+            "INSERT INTO job (id, type, status, payload, result) VALUES "
+            "(:id, 'billing.stripe_event', 'succeeded', CAST(:payload AS jsonb), '{}'::jsonb) "
+            "ON CONFLICT (id) DO NOTHING RETURNING id"
+        ),
+        {"id": row_id, "payload": json.dumps({"event_id": event["id"], "type": event["type"]})},
+    )
+    return inserted.first() is not None
+
+
+def period(obj: dict[str, Any], name: str) -> datetime | None:
+    # Newer API versions keep the period on the subscription's items.
+    value = obj.get(name)
+    if value is None:
+        items = (obj.get("items") or {}).get("data") or []
+        value = items[0].get(name) if items else None
+    return datetime.fromtimestamp(value, UTC) if value else None
+
+
+async def apply_event(session: AsyncSession, settings: Settings, event: dict[str, Any]) -> str:
+    """Apply a verified event; returns what happened, for the response and the log."""
+    if not await record_event_once(session, event):
+        return "duplicate"
+    if event["type"] not in SUBSCRIPTION_EVENTS:
+        return "ignored"
+    obj = event["data"]["object"]
+    user_id = (obj.get("metadata") or {}).get("user_id")
+    if not user_id or await session.get(User, user_id) is None:
+        return "ignored"  # not a Raypx subscription, or a deleted user
+    prices = [i.get("price", {}).get("id") for i in (obj.get("items") or {}).get("data") or []]
+    tier = PlanTier.PRO if settings.stripe_price_pro in prices else PlanTier.FREE
+    status = STATUS_MAP.get(str(obj.get("status")), SubscriptionStatus.CANCELLED)
+    if event["type"] == "customer.subscription.deleted":
+        status = SubscriptionStatus.CANCELLED
+    subscription = await service.get_subscription(session, user_id, lock=True)
+    subscription.provider = "stripe"
+    subscription.plan_tier = tier
+    subscription.status = status
+    subscription.current_period_start = period(obj, "current_period_start")
+    subscription.current_period_end = period(obj, "current_period_end")
+    subscription.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
+    await session.flush()
+    return "applied"
