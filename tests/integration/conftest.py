@@ -7,7 +7,7 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -17,8 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from raypx.api.app import create_app
 from raypx.settings import Settings
+from raypx.storage.base import Storage
+from raypx.storage.configured import storage_for
 
 BASE_URL = "http://127.0.0.1:8000"
+A = TypeVar("A", bound="Api")
 
 
 @dataclass
@@ -39,6 +42,10 @@ class Api:
         # API clients authenticate with the Bearer token, not the browser cookie just set.
         self.client.cookies.clear()
         return {"Authorization": f"Bearer {response.json()['token']}"}
+
+    @property
+    def storage(self) -> Storage:
+        return storage_for(self.settings)
 
     async def user_id(self, headers: dict[str, str]) -> str:
         response = await self.client.get("/api/me", headers=headers)
@@ -69,17 +76,24 @@ def extra_settings() -> dict[str, Any]:
     return {}
 
 
-@pytest.fixture
-async def api(
-    database_url: URL, tmp_path: Path, worker_enabled: bool, extra_settings: dict[str, Any]
-) -> AsyncIterator[Api]:
-    settings = api_settings(
-        database_url, tmp_path, worker_in_process=worker_enabled, **extra_settings
-    )
+async def serve_api(
+    database_url: URL, home: Path, harness: type[A], **overrides: Any
+) -> AsyncIterator[A]:
+    """The app (lifespan, in-process worker) behind an ASGI client, wrapped in `harness`."""
+    settings = api_settings(database_url, home, **overrides)
     app = create_app(settings)
     engine = create_async_engine(database_url)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
-            yield Api(app, client, engine, settings)
+            yield harness(app, client, engine, settings)
     await engine.dispose()
+
+
+@pytest.fixture
+async def api(
+    database_url: URL, tmp_path: Path, worker_enabled: bool, extra_settings: dict[str, Any]
+) -> AsyncIterator[Api]:
+    overrides = {"worker_in_process": worker_enabled, **extra_settings}
+    async for each in serve_api(database_url, tmp_path, Api, **overrides):
+        yield each

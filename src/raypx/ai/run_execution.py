@@ -23,6 +23,7 @@ from raypx.ai.service import task_for
 from raypx.db.engine import SessionFactory, transaction
 from raypx.db.enums import ArtifactKind, RunStatus
 from raypx.db.models import Artifact, Profile, Run
+from raypx.documents import summaries as document_summaries
 from raypx.usage import service as usage
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ async def finish_succeeded(
                     metadata_=metadata,
                 )
             )  # fmt: skip
+            await document_summaries.record_summary(session, run, result.text)
         return {
             "run_status": "succeeded",
             "input_tokens": result.usage.input_tokens,
@@ -138,6 +140,7 @@ async def finish_failed(
             return
         run.status = RunStatus.FAILED
         run.error_message = message
+        await document_summaries.record_summary_failure(session, run, message)
         # A failed run still records the request and any tokens it consumed.
         await usage.record_run_usage(
             session, user_id=run.user_id, run_id=run.id, model=spec, feature=run.feature,

@@ -20,12 +20,13 @@ class AIRuntime:
         return cls(ModelRegistry.from_settings(settings), Providers(settings), settings)
 
 
-_by_settings: dict[int, AIRuntime] = {}
+# The Settings object is kept with its runtime so its id cannot be reused by another one.
+_by_settings: dict[int, tuple[Settings, AIRuntime]] = {}
 
 
 def runtime_for(settings: Settings) -> AIRuntime:
     """One runtime per Settings object, so a worker reuses HTTP pools across jobs."""
     key = id(settings)
     if key not in _by_settings:
-        _by_settings[key] = AIRuntime.from_settings(settings)
-    return _by_settings[key]
+        _by_settings[key] = (settings, AIRuntime.from_settings(settings))
+    return _by_settings[key][1]

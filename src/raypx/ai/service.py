@@ -95,7 +95,8 @@ async def create_run(
         )
     if not input_text.strip():
         raise Invalid("input text is empty", code="EMPTY_INPUT")
-    if len(input_text) > MAX_INPUT_CHARS:
+    # Direct input is capped; a document's text is bounded by the plan's file size instead.
+    if document_id is None and len(input_text) > MAX_INPUT_CHARS:
         raise Invalid(
             f"input text is longer than {MAX_INPUT_CHARS} characters", code="INPUT_TOO_LONG"
         )

@@ -19,6 +19,7 @@ from raypx.api.routes import (
     auth_deps,
     billing,
     conversations,
+    documents,
     health,
     me,
     usage,
@@ -26,6 +27,7 @@ from raypx.api.routes import (
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url
 from raypx.jobs.in_process import start_in_process_worker
 from raypx.settings import Settings
+from raypx.web import pages
 
 # On shutdown, chat replies whose clients already left get this long to be recorded.
 CHAT_DRAIN_SECONDS = 30.0
@@ -63,10 +65,12 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, https=settings.is_https)
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(pages.router)
     app.include_router(auth.router)
     app.include_router(me.router)
     app.include_router(ai.router)
     app.include_router(conversations.router)
+    app.include_router(documents.router)
     app.include_router(billing.router)
     app.include_router(usage.router)
     return app

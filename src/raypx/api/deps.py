@@ -8,16 +8,29 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from raypx.ai.runtime import AIRuntime
 from raypx.api.routes import auth_deps
 from raypx.auth.sessions import Authenticated
 from raypx.db.engine import SessionFactory
 from raypx.db.models import User
 from raypx.settings import Settings
+from raypx.storage.base import Storage
+from raypx.storage.configured import storage_for
 
 
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def ai_runtime(request: Request) -> AIRuntime:
+    """The process's model registry and providers, made once in create_app."""
+    runtime: AIRuntime = request.app.state.ai
+    return runtime
+
+
+def document_storage(request: Request) -> Storage:
+    return storage_for(request.app.state.settings)
 
 
 def get_session_factory(request: Request) -> SessionFactory:

@@ -25,6 +25,7 @@ BUILTIN_TASK_MODULES = (
     "raypx.jobs.tasks",
     "raypx.ai.tasks",
     "raypx.billing.tasks",
+    "raypx.documents.tasks",
 )
 
 

@@ -7,18 +7,13 @@ import uuid
 from fastapi import APIRouter, Query, Request
 
 from raypx.ai import service as runs
-from raypx.ai.runtime import AIRuntime
-from raypx.api.deps import CurrentUser, SessionDep
+from raypx.api.deps import CurrentUser, SessionDep, ai_runtime, document_storage
 from raypx.api.schemas.ai import ArtifactOut, ModelOut, RunCreate, RunDetail, RunOut, RunPage
 from raypx.db.enums import RunStatus
+from raypx.documents import service as documents
 from raypx.errors import Invalid
 
 router = APIRouter(prefix="/api", tags=["ai"])
-
-
-def ai_runtime(request: Request) -> AIRuntime:
-    runtime: AIRuntime = request.app.state.ai
-    return runtime
 
 
 @router.get("/models", response_model=list[ModelOut])
@@ -42,7 +37,13 @@ async def create_run(
     body: RunCreate, user: CurrentUser, session: SessionDep, request: Request
 ) -> RunOut:
     if body.document_id is not None:
-        raise Invalid("runs on documents are started with POST /api/documents/{id}/summarize")
+        if body.input is not None:
+            raise Invalid("give either input or document_id, not both", code="INVALID_INPUT")
+        run = await documents.run_on_document(
+            session, document_storage(request), ai_runtime(request), user.id, body.document_id,
+            feature=body.feature, model=body.model, options=body.options,
+        )  # fmt: skip
+        return RunOut.model_validate(run)
     run = await runs.create_run(
         session, ai_runtime(request), user.id, feature=body.feature, input_text=body.input or "",
         model=body.model, options=body.options,

@@ -34,8 +34,14 @@ def body_of(model: type[M]) -> Callable[[Request], Coroutine[Any, Any, M]]:
     return parse
 
 
-def config(request: Request) -> AuthConfig:
+# Dependencies are `async def` on purpose: FastAPI runs a plain `def` one in its thread pool,
+# and two thread hops per request cost get-session about a third of its throughput.
+async def config(request: Request) -> AuthConfig:
     return auth_deps.auth_config(request.app.state)
+
+
+async def current_meta(request: Request) -> RequestMeta:
+    return auth_deps.request_meta(request)
 
 
 async def current(request: Request, db: AuthDb) -> Authenticated:
@@ -43,7 +49,7 @@ async def current(request: Request, db: AuthDb) -> Authenticated:
 
 
 Config = Annotated[AuthConfig, Depends(config)]
-Meta = Annotated[RequestMeta, Depends(auth_deps.request_meta)]
+Meta = Annotated[RequestMeta, Depends(current_meta)]
 Auth = Annotated[Authenticated, Depends(current)]
 
 

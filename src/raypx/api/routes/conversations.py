@@ -10,8 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from raypx.ai import chat, conversations
-from raypx.ai.runtime import AIRuntime
-from raypx.api.deps import CurrentUser, SessionDep, SessionFactoryDep
+from raypx.api.deps import CurrentUser, SessionDep, SessionFactoryDep, ai_runtime
 from raypx.api.schemas.ai import (
     ConversationCreate,
     ConversationOut,
@@ -26,11 +25,6 @@ from raypx.api.schemas.ai import (
 from raypx.db.enums import ConversationStatus
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
-
-
-def ai_runtime(request: Request) -> AIRuntime:
-    runtime: AIRuntime = request.app.state.ai
-    return runtime
 
 
 @router.post("", status_code=201, response_model=ConversationOut)

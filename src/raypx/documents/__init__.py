@@ -1,0 +1,1 @@
+"""Uploaded documents: storage, text extraction, summaries."""

@@ -1,0 +1,35 @@
+"""Job handlers of the documents capability."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from raypx.ai.runtime import runtime_for
+from raypx.documents.processing import mark_failed, process_document
+from raypx.documents.service import PROCESS_JOB
+from raypx.jobs.registry import JobContext, task
+from raypx.storage.configured import storage_for
+
+PROCESS_MAX_ATTEMPTS = 3
+
+
+@task(PROCESS_JOB, max_attempts=PROCESS_MAX_ATTEMPTS, backoff_seconds=2.0)
+async def process(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+    document_id = uuid.UUID(payload["document_id"])
+    try:
+        return await process_document(
+            ctx.session_factory,
+            storage_for(ctx.settings),
+            runtime_for(ctx.settings),
+            document_id,
+            summarize=bool(payload.get("summarize", True)),
+        )
+    except Exception as exc:
+        # Storage or database trouble is retried; after the last attempt the document must not
+        # stay `uploaded` forever, so it fails with the cause.
+        if ctx.attempt >= PROCESS_MAX_ATTEMPTS:
+            await mark_failed(
+                ctx.session_factory, document_id, "PROCESSING_ERROR", f"processing failed: {exc}"
+            )
+        raise
