@@ -51,9 +51,15 @@ SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-async def get_current_session(request: Request, session: SessionDep) -> Authenticated:
-    """The caller's session (signed cookie or `Authorization: Bearer`), else 401."""
-    return await auth_deps.require(request, session)
+async def get_current_session(request: Request) -> Authenticated:
+    """The caller's session (signed cookie or `Authorization: Bearer`), else 401.
+
+    Looked up (and slid forward) in a short transaction of its own, released before the
+    endpoint runs: a request never holds one connection while waiting for another, so a burst
+    of requests larger than the pool queues instead of deadlocking.
+    """
+    async with get_session_factory(request)() as session, session.begin():
+        return await auth_deps.require(request, session)
 
 
 async def get_current_user(auth: Annotated[Authenticated, Depends(get_current_session)]) -> User:

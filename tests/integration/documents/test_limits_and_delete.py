@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -142,3 +143,26 @@ async def test_a_summary_the_plan_refuses_fails_the_document_with_the_reason(
     assert document["status"] == "failed"
     assert document["metadata"]["error_code"] == "QUOTA_EXCEEDED"
     assert document["metadata"]["text_key"]  # the text is kept for a later summary
+
+
+@pytest.mark.parametrize(
+    "settings_overrides",
+    [{"plan_limits": json.dumps({"free": {"documents": 5}}), "summarize_on_upload": False}],
+)
+async def test_parallel_uploads_at_the_edge_end_with_exactly_the_limit(api: DocsApi) -> None:
+    headers = await api.sign_up()
+    for index in range(4):
+        assert (await api.upload(headers, f"early {index}".encode())).status_code == 201
+    responses = await asyncio.gather(
+        *[api.upload(headers, f"racing {index}".encode()) for index in range(20)]
+    )
+    statuses = [r.status_code for r in responses]
+    assert statuses.count(201) == 1 and statuses.count(402) == 19
+    assert len(await api.rows("SELECT id FROM document")) == 5
+    refused = next(r.json() for r in responses if r.status_code == 402)
+    assert (refused["limit"], refused["used"], refused["allowed"]) == ("documents", 5, 5)
+    # The refused uploads left no objects behind and were never metered.
+    originals = [f for f in stored_files(api) if not f.endswith(".txt")]
+    assert len(originals) == 5
+    counted = await api.rows("SELECT count(*) AS n FROM usage_event WHERE metric = 'documents'")
+    assert counted[0].n == 5
