@@ -228,3 +228,33 @@ async def test_a_client_that_disconnects_midway_still_gets_the_turn_recorded(
         messages = (await client.get(url, headers=user)).json()["items"]
         assert messages[-1]["content"] == f"echo: {words}"
         assert messages[-1]["model"] == "fake:slow"
+
+
+async def test_a_cut_stream_keeps_the_partial_reply_and_bills_what_arrived(api: Api) -> None:
+    from raypx.ai.tokens import count_tokens
+
+    user = await api.sign_up()
+    conversation_id = await new_conversation(api, user)
+    response = await api.client.post(
+        f"/api/conversations/{conversation_id}/messages", headers=user,
+        json={"content": "one two three four five six", "stream": True, "model": "fake:cut"},
+    )  # fmt: skip
+    events = sse_events(response.text.splitlines())
+    streamed = "".join(data["text"] for name, data in events if name == "delta")
+    done = events[-1][1]
+    assert events[-1][0] == "done"
+    assert done["run_status"] == "failed"
+    assert done["error"] == "fake provider: connection dropped mid-stream"
+    assert done["assistant_message"]["content"] == streamed == "echo: one two "
+    assert done["usage"]["estimated"] is True
+    assert done["usage"]["output_tokens"] == count_tokens(streamed)
+    async with api.engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT metric, quantity FROM usage_event WHERE run_id = :id ORDER BY metric"),
+            {"id": done["run_id"]},
+        )
+        billed = dict(tuple(r) for r in rows)
+    assert billed == {
+        "ai_requests": 1,
+        "ai_tokens": done["usage"]["input_tokens"] + done["usage"]["output_tokens"],
+    }
