@@ -76,18 +76,8 @@ async def admit(
     return spec
 
 
-async def create_run(
-    session: AsyncSession,
-    runtime: AIRuntime,
-    user_id: str,
-    *,
-    feature: str,
-    input_text: str,
-    model: str | None = None,
-    options: dict[str, Any] | None = None,
-    document_id: uuid.UUID | None = None,
-) -> Run:
-    """A queued run and its job, in the caller's transaction."""
+def check_request(feature: str, input_text: str, document_id: uuid.UUID | None = None) -> Task:
+    """The task a run request asks for, once its feature and input are acceptable."""
     task = task_for(feature)
     if task is Task.CHAT:
         raise Invalid(
@@ -100,6 +90,22 @@ async def create_run(
         raise Invalid(
             f"input text is longer than {MAX_INPUT_CHARS} characters", code="INPUT_TOO_LONG"
         )
+    return task
+
+
+async def create_run(
+    session: AsyncSession,
+    runtime: AIRuntime,
+    user_id: str,
+    *,
+    feature: str,
+    input_text: str,
+    model: str | None = None,
+    options: dict[str, Any] | None = None,
+    document_id: uuid.UUID | None = None,
+) -> Run:
+    """A queued run and its job, in the caller's transaction."""
+    task = check_request(feature, input_text, document_id)
     checked = validate_options(task, options)
     spec = await admit(session, runtime, user_id, model)
     run = Run(
@@ -227,9 +233,7 @@ async def start_local_run(
     model: str | None = None,
 ) -> Run:
     """A run the caller executes itself (the CLI), already running: no job is enqueued."""
-    task_for(feature)
-    if not input_text.strip():
-        raise Invalid("input text is empty", code="EMPTY_INPUT")
+    check_request(feature, input_text)
     spec = await admit(session, runtime, user_id, model)
     run = Run(
         user_id=user_id, feature=feature, model=spec.name, prompt=input_text,
