@@ -118,6 +118,14 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
     mail_from: str = "Raypx <no-reply@localhost>"
+    # OAuth sign-in. JSON list of OIDC/OAuth 2 providers: [{"id": "corp", "client_id": "...",
+    # "client_secret": "...", "issuer": "https://sso.example"}] (or authorize_url, token_url,
+    # userinfo_url instead of issuer; optional "scopes": [...]). GitHub and Google by shortcut.
+    oauth_providers: str | None = None
+    github_client_id: str | None = None
+    github_client_secret: SecretStr | None = None
+    google_client_id: str | None = None
+    google_client_secret: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod

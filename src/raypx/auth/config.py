@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from raypx.auth import mail, origin
+from raypx.auth.oauth_providers import Providers
 from raypx.auth.passwords import Argon2Params
 from raypx.auth.rate_limit import Network, parse_networks
+from raypx.auth.token_cipher import TokenCipher
 from raypx.settings import Settings
 
 COOKIE_PREFIX = "better-auth."
@@ -30,6 +32,8 @@ class AuthConfig:
     max_failed_sign_ins: int
     failed_sign_in_window: int
     mailer: mail.Mailer = field(compare=False)
+    oauth: Providers = field(compare=False)
+    cipher: TokenCipher = field(compare=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AuthConfig:
@@ -62,6 +66,8 @@ class AuthConfig:
             max_failed_sign_ins=settings.max_failed_sign_ins,
             failed_sign_in_window=settings.failed_sign_in_window,
             mailer=mail.Mailer(settings.home / "outbox.jsonl", smtp),
+            oauth=Providers.from_settings(settings),
+            cipher=TokenCipher(settings.secret_value()),
         )
 
     @property

@@ -37,6 +37,23 @@ def clearing_cookies(cfg: AuthConfig) -> list[str]:
     ]
 
 
+def state_cookie(cfg: AuthConfig, state: str, max_age: int) -> str:
+    """Binds an OAuth flow to the browser that started it (SameSite=Lax still sends it on the
+    provider's top-level redirect back)."""
+    return _cookie(
+        cfg, "state", tokens.encode_cookie_value(tokens.sign(state, cfg.secret)), max_age
+    )
+
+
+def clearing_state_cookie(cfg: AuthConfig) -> str:
+    return _cookie(cfg, "state", "", 0)
+
+
+def read_state_cookie(headers: Mapping[str, str], cfg: AuthConfig) -> str | None:
+    raw = parse_cookie_header(headers.get("cookie", "")).get(cfg.cookie_prefix + "state")
+    return tokens.unsign(tokens.decode_cookie_value(raw), cfg.secret) if raw else None
+
+
 def parse_cookie_header(header: str) -> dict[str, str]:
     cookies: dict[str, str] = {}
     for part in header.split(";"):

@@ -1,11 +1,12 @@
-"""Keep mailed tokens out of access logs: they travel in URLs (`?token=`, `/reset-password/…`)."""
+"""Keep tokens out of access logs: mailed ones travel in URLs (`?token=`, `/reset-password/…`),
+and so do OAuth callbacks' authorization codes and states (`?code=`, `&state=`)."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-TOKEN_IN_URL = re.compile(r"((?:[?&]token=)|(?:/reset-password/))[^&\s/?#\"]+")
+TOKEN_IN_URL = re.compile(r"((?:[?&](?:token|code|state)=)|(?:/reset-password/))[^&\s/?#\"]+")
 
 
 def redact(text: str) -> str:

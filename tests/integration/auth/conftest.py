@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,9 +17,12 @@ from raypx.api import deps
 from raypx.api.app import create_app
 from raypx.auth.rate_limit import MemoryLimiter
 from raypx.settings import Settings
+from tests.fakes.asgi_server import serving
+from tests.fakes.oauth_provider import Provider
 
 BASE_URL = "http://127.0.0.1:3100"
 PASSWORD = "password123"
+OAUTH_PROVIDER_ID = "corp"
 
 
 @dataclass
@@ -119,3 +122,22 @@ async def app_client_pair(
         make_client(app, "10.0.0.2", origin=BASE_URL) as second,
     ):
         yield first, second
+
+
+@pytest.fixture(scope="module")
+def served_provider() -> Iterator[Provider]:
+    """A real OAuth/OIDC provider (authlib) on loopback, shared by a module's tests."""
+    provider = Provider(redirect_uris=[f"{BASE_URL}/api/auth/callback/{OAUTH_PROVIDER_ID}"])
+    with serving(provider.asgi()) as url:
+        provider.base_url = url
+        yield provider
+
+
+@pytest.fixture
+def provider(served_provider: Provider) -> Provider:
+    """The provider with no codes or tokens yet, signing in Ada (verified email)."""
+    served_provider.codes.clear()
+    served_provider.tokens.clear()
+    served_provider.token_requests.clear()
+    served_provider.sign_in_as("corp-1", "ada@example.com", name="Ada Lovelace")
+    return served_provider

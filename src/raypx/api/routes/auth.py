@@ -1,5 +1,6 @@
 """Better Auth's HTTP protocol under /api/auth, so its official clients work unchanged:
-sign-up, sign-in, sessions and the account. Mail-driven flows live in `auth_mail`.
+sign-up, sign-in, sessions and the account. Mail-driven flows live in `auth_mail`, OAuth
+sign-in in `auth_oauth`.
 
 Handlers stay thin: parse the body, make one service call, shape the response and cookies.
 """
@@ -11,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from raypx.api.routes import auth_deps, auth_mail
+from raypx.api.routes import auth_deps, auth_mail, auth_oauth
 from raypx.api.routes.auth_common import (
     Auth,
     AuthDb,
@@ -226,6 +227,7 @@ redact.install()
 router = APIRouter(prefix=auth_deps.BASE_PATH, tags=["auth"])
 router.include_router(endpoints)
 router.include_router(auth_mail.endpoints)
+router.include_router(auth_oauth.endpoints)
 router.add_api_route(
     "/{rest:path}",
     not_found,

@@ -34,8 +34,8 @@ def body_of(model: type[M]) -> Callable[[Request], Coroutine[Any, Any, M]]:
     return parse
 
 
-# Dependencies are `async def` on purpose: FastAPI runs a plain `def` one in its thread pool,
-# and two thread hops per request cost get-session about a third of its throughput.
+# `async def` on purpose: FastAPI runs a plain `def` dependency in its thread pool, a hop
+# (and lock traffic) these I/O-free lookups do not need on every auth request.
 async def config(request: Request) -> AuthConfig:
     return auth_deps.auth_config(request.app.state)
 

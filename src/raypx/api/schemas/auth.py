@@ -89,6 +89,27 @@ class SendVerificationEmailBody(Body):
     callback_url: StrictStr | None = Field(None, alias="callbackURL")
 
 
+class SocialSignInBody(Body):
+    provider: StrictStr
+    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+    new_user_callback_url: StrictStr | None = Field(None, alias="newUserCallbackURL")
+    error_callback_url: StrictStr | None = Field(None, alias="errorCallbackURL")
+    disable_redirect: bool | None = Field(None, alias="disableRedirect")
+    scopes: list[StrictStr] | None = None
+
+
+class LinkSocialBody(Body):
+    provider: StrictStr
+    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+    error_callback_url: StrictStr | None = Field(None, alias="errorCallbackURL")
+    scopes: list[StrictStr] | None = None
+
+
+class UnlinkAccountBody(Body):
+    provider_id: StrictStr = Field(alias="providerId")
+    account_id: StrictStr | None = Field(None, alias="accountId")
+
+
 def _js_type(value: Any) -> str:
     if value is None:
         return "null"
