@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -248,12 +249,59 @@ async def measure(server: Server, args: argparse.Namespace) -> dict[str, Result]
             return await c.post("/api/auth/sign-in/email", json=credentials, headers=h)
 
         results: dict[str, Result] = {}
+        measured_by_wrk = wrk_get_session(server, cookie, args) if args.wrk else None
+        if measured_by_wrk is not None:
+            results["get-session"] = measured_by_wrk
         for name, call in (("get-session", get_session), ("sign-in", sign_in)):
+            if name in results:
+                continue
             await load(client, server, call, args.concurrency, 2.0, args.max_requests)  # warm-up
             results[name] = await load(
                 client, server, call, args.concurrency, args.seconds, args.max_requests
             )
         return results
+
+
+WRK_SCRIPT = """
+local n = 0
+local prefix = 0
+function setup(thread)
+  prefix = prefix + 1
+  thread:set("prefix", prefix)
+end
+function request()
+  n = n + 1
+  local a, b = math.floor(n / 256) % 256, n % 256
+  wrk.headers["Cookie"] = "COOKIE"
+  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", prefix, a, b)
+  return wrk.format("GET", "/api/auth/get-session")
+end
+"""
+
+
+def wrk_get_session(server: Server, cookie: str, args: argparse.Namespace) -> Result | None:
+    """get-session driven by wrk (C, two threads): the Python client tops out first otherwise."""
+    if shutil.which("wrk") is None:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT.replace("COOKIE", cookie.replace('"', '\\"')))
+    command = ["wrk", "-t2", f"-c{args.concurrency}", f"-d{args.seconds:g}s", "--latency",
+               "-s", script.name, server.base]  # fmt: skip
+    subprocess.run([*command[:3], "-d2s", *command[4:]], capture_output=True, check=True)  # warm-up
+    cpu_before = cpu_seconds(server.pid)
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(server.pid) - cpu_before
+    if "Non-2xx" in out:
+        raise RuntimeError(f"wrk saw errors:\n{out}")
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    seconds = float(re.search(r"requests in ([\d.]+)s", out).group(1))  # type: ignore[union-attr]
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit] / 1000
+
+    # Latencies as two points (p50, p99) are all wrk reports; Result keeps the same shape.
+    return Result(total, seconds, [ms("50")] * 99 + [ms("99")], cpu)
 
 
 def report(rows: dict[str, dict[str, Result]]) -> None:
@@ -289,6 +337,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--max-requests", type=int, default=50_000)
     parser.add_argument("--skip-better-auth", action="store_true")
+    parser.add_argument(
+        "--no-wrk", dest="wrk", action="store_false", help="drive get-session from Python too"
+    )
     args = parser.parse_args()
     server = make_url(
         os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -24,6 +24,7 @@ from raypx.api.routes import (
     me,
     usage,
 )
+from raypx.db.direct import open_direct_pool
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url
 from raypx.jobs.in_process import start_in_process_worker
 from raypx.settings import Settings
@@ -42,6 +43,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
         engine = create_engine(url, settings)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
+        app.state.direct_pool = await open_direct_pool(url, settings)
         worker = await start_in_process_worker(settings, url, app.state.session_factory)
         try:
             yield
@@ -51,6 +53,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
             await auth_deps.close_limiter(app.state)
             await chat.drain(within=CHAT_DRAIN_SECONDS)
             await app.state.ai.providers.aclose()
+            await app.state.direct_pool.close()
             await engine.dispose()
 
     app = FastAPI(

@@ -59,7 +59,8 @@ async def get_current_session(request: Request) -> Authenticated:
     of requests larger than the pool queues instead of deadlocking.
     """
     async with get_session_factory(request)() as session, session.begin():
-        return await auth_deps.require(request, session)
+        # Routes outside /api/auth only read the user: the one-round-trip lookup will do.
+        return await auth_deps.require(request, session, read_only=True)
 
 
 async def get_current_user(auth: Annotated[Authenticated, Depends(get_current_session)]) -> User:

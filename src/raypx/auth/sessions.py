@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,6 +61,44 @@ async def create_session(
     return SignedIn(user, row, token, remember)
 
 
+SESSION_AND_USER = """
+SELECT s.id, s.token, s.expires_at, s.user_id, s.ip_address, s.user_agent, s.last_active,
+       s.created_at, s.updated_at,
+       u.name, u.email, u.email_verified, u.image, u.created_at, u.updated_at
+FROM session s JOIN "user" u ON u.id = s.user_id
+WHERE s.token = %s
+"""
+
+
+async def peek_session(pool: AsyncConnectionPool, token: str) -> tuple[Session, User] | None:
+    """The session and its user, read in one round trip, as detached (read-only) objects."""
+    async with pool.connection() as conn:
+        cursor = await conn.execute(SESSION_AND_USER, (tokens.digest(token),))
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    session = Session(
+        id=row[0], token=row[1], expires_at=row[2], user_id=row[3], ip_address=row[4],
+        user_agent=row[5], last_active=row[6], created_at=row[7], updated_at=row[8],
+    )  # fmt: skip
+    user = User(
+        id=row[3], name=row[9], email=row[10], email_verified=row[11], image=row[12],
+        created_at=row[13], updated_at=row[14],
+    )  # fmt: skip
+    return session, user
+
+
+def needs_write(session: Session, cfg: AuthConfig, now: datetime, refresh: bool) -> bool:
+    """Expired (to delete) or due for its sliding refresh (to extend)."""
+    if session.expires_at <= now:
+        return True
+    if not refresh:
+        return False
+    due = session.expires_at - cfg.expires_in + cfg.update_age <= now
+    extended = min(now + cfg.expires_in, session.created_at + cfg.max_lifetime)
+    return due and extended > session.expires_at
+
+
 async def resolve_session(
     db: AsyncSession,
     cfg: AuthConfig,
@@ -67,12 +106,21 @@ async def resolve_session(
     now: datetime,
     *,
     refresh: bool = False,
+    pool: AsyncConnectionPool | None = None,
 ) -> Authenticated | None:
     """The live session for `token`, or None. An expired row is deleted on sight.
 
     With `refresh`, a session last extended more than `update_age` ago gets `expires_in` more,
-    never past `created_at + max_lifetime`.
+    never past `created_at + max_lifetime`. With `pool`, the common case (alive, nothing to
+    write) is answered by one autocommit read and returns objects that must not be modified;
+    only a session to delete or extend goes through `db`.
     """
+    if pool is not None:
+        peeked = await peek_session(pool, token)
+        if peeked is None:
+            return None
+        if not needs_write(peeked[0], cfg, now, refresh):
+            return Authenticated(peeked[1], peeked[0], token)
     row = (
         await db.execute(
             select(Session, User)

@@ -101,6 +101,7 @@ async def get_session(
             credentials.token,
             meta.now,
             refresh=not disable_refresh and not credentials.dont_remember,
+            pool=auth_deps.read_pool(request),  # get-session only reads what it returns
         )
     set_cookies: list[str] = []
     if auth is None and credentials is not None and credentials.from_cookie:

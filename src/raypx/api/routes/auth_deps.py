@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from fastapi import HTTPException, Request
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import State
 
@@ -69,9 +70,17 @@ def request_meta(request: Request) -> RequestMeta:
     )
 
 
+def read_pool(request: Request) -> AsyncConnectionPool | None:
+    """The app's direct read pool, when it runs one (tests that share a session do not)."""
+    pool: AsyncConnectionPool | None = getattr(request.app.state, "direct_pool", None)
+    return pool
+
+
 async def authenticate(
-    request: Request, db: AsyncSession, *, refresh: bool = False
+    request: Request, db: AsyncSession, *, refresh: bool = False, read_only: bool = False
 ) -> sessions.Authenticated | None:
+    """`read_only`: the caller will not modify the returned user or session, so the lookup
+    may take the one-round-trip path."""
     cfg = auth_config(request.app.state)
     credentials = cookies.read_credentials(request.headers, cfg)
     if credentials is None:
@@ -82,15 +91,18 @@ async def authenticate(
         credentials.token,
         clock(request.app.state)(),
         refresh=refresh and not credentials.dont_remember,
+        pool=read_pool(request) if read_only else None,
     )
     if auth is None:
         return None
     return replace(auth, via_cookie=credentials.from_cookie, remember=not credentials.dont_remember)
 
 
-async def require(request: Request, db: AsyncSession) -> sessions.Authenticated:
+async def require(
+    request: Request, db: AsyncSession, *, read_only: bool = False
+) -> sessions.Authenticated:
     """The caller's session (cookie or Bearer), or 401 UNAUTHORIZED."""
-    auth = await authenticate(request, db)
+    auth = await authenticate(request, db, read_only=read_only)
     if auth is None:
         raise Unauthorized("Unauthorized")
     return auth
