@@ -22,6 +22,7 @@ from raypx.api.routes import (
     documents,
     health,
     me,
+    metrics,
     usage,
 )
 from raypx.db.direct import open_direct_pool
@@ -69,6 +70,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(metrics.router)
     app.include_router(auth.router)
     app.include_router(me.router)
     app.include_router(ai.router)
