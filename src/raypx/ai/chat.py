@@ -77,7 +77,7 @@ async def start_turn(
         )
     async with transaction(factory) as session:
         await conversations.get_conversation(session, user_id, conversation_id)
-        spec = await runs.admit(session, runtime, user_id, model)
+        spec = await runs.admit(session, runtime, user_id, model, content)
         message = Message(
             conversation_id=conversation_id, user_id=user_id, role=MessageRole.USER, content=content
         )
@@ -129,8 +129,9 @@ async def finish_turn(
             session.add(reply)
         consumed = completion.usage if completion else Usage(0, 0)
         run.response_text = text or None
-        run.status = RunStatus.FAILED if error else RunStatus.SUCCEEDED
-        run.error_message = error.message if error else None
+        if run.status != RunStatus.CANCELLED:  # a cancel during the reply stands
+            run.status = RunStatus.FAILED if error else RunStatus.SUCCEEDED
+            run.error_message = error.message if error else None
         await usage.record_run_usage(
             session, user_id=run.user_id, run_id=run.id, model=spec, feature=run.feature,
             usage=consumed,
@@ -141,12 +142,23 @@ async def finish_turn(
         )
 
 
+def unexpected(exc: BaseException) -> ProviderError:
+    """Any other failure still ends the turn, as a failed run with a plain message."""
+    if isinstance(exc, asyncio.CancelledError):
+        return ProviderError("the reply was interrupted (server shutting down)")
+    log.error("chat turn failed unexpectedly: %s", type(exc).__name__)
+    return ProviderError(f"internal error ({type(exc).__name__})")
+
+
 async def reply(factory: SessionFactory, runtime: AIRuntime, turn: Turn) -> TurnResult:
     provider = runtime.providers.for_model(turn.request.model)
     try:
         completion = await provider.complete(turn.request)
     except ProviderError as exc:
         return await finish_turn(factory, turn, None, exc)
+    except (Exception, asyncio.CancelledError) as exc:
+        await asyncio.shield(finish_turn(factory, turn, None, unexpected(exc)))
+        raise
     return await finish_turn(factory, turn, completion, None)
 
 
@@ -173,6 +185,12 @@ async def stream_reply(
                 result = await finish_turn(factory, turn, exc.partial, exc)
             except ProviderError as exc:
                 result = await finish_turn(factory, turn, partial(turn, parts), exc)
+            except (Exception, asyncio.CancelledError) as exc:
+                finishing = finish_turn(factory, turn, partial(turn, parts), unexpected(exc))
+                result = await asyncio.shield(finishing)
+                if isinstance(exc, asyncio.CancelledError):
+                    events.put_nowait(result)
+                    raise
             events.put_nowait(result)
         except BaseException as exc:  # recorded below; the listener (if any) gets the error
             log.exception("chat turn %s could not be recorded", turn.run_id)

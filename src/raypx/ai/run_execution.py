@@ -7,6 +7,7 @@ one transaction, so usage can be neither lost nor counted twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Callable
@@ -74,6 +75,17 @@ async def execute_run(
     except RunCancelled:
         await finish_cancelled(factory, run_id, spec, executor.usage())
         return {"run_status": "cancelled"}
+    except asyncio.CancelledError:
+        # The worker cancelled the task (the job was cancelled, or shutdown): still record
+        # what the calls so far consumed, shielded from the cancellation itself.
+        await asyncio.shield(finish_cancelled(factory, run_id, spec, executor.usage()))
+        raise
+    except Exception as exc:
+        # A bug or an unexpected reply: the job retries or fails; the run must not stay
+        # "running" (it would hold a request of the user's quota).
+        message = f"internal error ({type(exc).__name__})"
+        await finish_failed(factory, run_id, spec, executor.usage(), message, retry=may_retry)
+        raise
     return await finish_succeeded(factory, run_id, spec, task, result)
 
 

@@ -7,9 +7,10 @@ Every read is scoped to its owner: another user's run answers exactly like a mis
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.ai.prompts import FEATURE_TASK, Feature, Task
@@ -17,7 +18,7 @@ from raypx.ai.registry import ModelSpec
 from raypx.ai.rewriter import Tone
 from raypx.ai.runtime import AIRuntime
 from raypx.billing import plans, quotas
-from raypx.db.enums import RunStatus
+from raypx.db.enums import JobStatus, RunStatus
 from raypx.db.models import Artifact, Job, Profile, Run
 from raypx.db.pagination import Page, newest_first, to_page
 from raypx.errors import Conflict, Invalid, NotFound
@@ -66,13 +67,19 @@ async def default_model(session: AsyncSession, user_id: str) -> str:
 
 
 async def admit(
-    session: AsyncSession, runtime: AIRuntime, user_id: str, model: str | None
+    session: AsyncSession,
+    runtime: AIRuntime,
+    user_id: str,
+    model: str | None,
+    input_text: str = "",
 ) -> ModelSpec:
     """The model the user may use (theirs by default, allowed by their plan), once their quota
     admits one more request. Call it in the transaction that records the run."""
     tier = await plans.current_tier(session, user_id, runtime.settings)
     spec = runtime.registry.resolve(model or await default_model(session, user_id), tier)
-    await quotas.ensure_can_run_ai(session, user_id, runtime.settings)
+    await quotas.ensure_can_run_ai(
+        session, user_id, runtime.settings, input_characters=len(input_text)
+    )
     return spec
 
 
@@ -107,7 +114,7 @@ async def create_run(
     """A queued run and its job, in the caller's transaction."""
     task = check_request(feature, input_text, document_id)
     checked = validate_options(task, options)
-    spec = await admit(session, runtime, user_id, model)
+    spec = await admit(session, runtime, user_id, model, input_text)
     run = Run(
         user_id=user_id,
         feature=feature,
@@ -234,7 +241,7 @@ async def start_local_run(
 ) -> Run:
     """A run the caller executes itself (the CLI), already running: no job is enqueued."""
     check_request(feature, input_text)
-    spec = await admit(session, runtime, user_id, model)
+    spec = await admit(session, runtime, user_id, model, input_text)
     run = Run(
         user_id=user_id, feature=feature, model=spec.name, prompt=input_text,
         status=RunStatus.RUNNING,
@@ -242,3 +249,29 @@ async def start_local_run(
     session.add(run)
     await session.flush()
     return run
+
+
+CHAT_REPLY_DEADLINE = timedelta(minutes=15)
+
+
+async def fail_orphaned_runs(session: AsyncSession, now: datetime) -> int:
+    """Runs left queued or running with nothing left to finish them: their job ended (a worker
+    died on the last attempt, an operator cancelled it) or, for chat, the API process died
+    mid-reply. They would otherwise hold a request of the user's quota forever."""
+    live_job = (
+        select(Job.id)
+        .where(Job.run_id == Run.id, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))
+        .exists()
+    )
+    any_job = select(Job.id).where(Job.run_id == Run.id).exists()
+    orphaned = (
+        update(Run)
+        .where(
+            Run.status.in_([RunStatus.QUEUED, RunStatus.RUNNING]),
+            ~live_job,
+            any_job | (Run.updated_at < now - CHAT_REPLY_DEADLINE),
+        )
+        .values(status=RunStatus.FAILED, error_message="the run stopped without finishing")
+    )
+    result = await session.execute(orphaned)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

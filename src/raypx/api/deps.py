@@ -10,12 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.ai.runtime import AIRuntime
 from raypx.api.routes import auth_deps
+from raypx.auth import origin
 from raypx.auth.sessions import Authenticated
 from raypx.db.engine import SessionFactory
 from raypx.db.models import User
 from raypx.settings import Settings
 from raypx.storage.base import Storage
 from raypx.storage.configured import storage_for
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_settings(request: Request) -> Settings:
@@ -58,6 +61,9 @@ async def get_current_session(request: Request) -> Authenticated:
     endpoint runs: a request never holds one connection while waiting for another, so a burst
     of requests larger than the pool queues instead of deadlocking.
     """
+    if request.method not in SAFE_METHODS and request.headers.get("cookie"):
+        # A browser session changing state: the same Origin rules as /api/auth (CSRF).
+        origin.check_request(request.headers, auth_deps.auth_config(request.app.state).trusted)
     async with get_session_factory(request)() as session, session.begin():
         # Routes outside /api/auth only read the user: the one-round-trip lookup will do.
         return await auth_deps.require(request, session, read_only=True)

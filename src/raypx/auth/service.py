@@ -17,6 +17,7 @@ from raypx.auth.rate_limit import Limiter, Rule
 from raypx.auth.sessions import Authenticated, SignedIn
 from raypx.db.enums import PlanTier, SubscriptionStatus
 from raypx.db.models import Account, Profile, Session, Subscription, User
+from raypx.documents import service as documents
 from raypx.errors import Invalid, RaypxError, Unauthorized
 
 CREDENTIAL = "credential"
@@ -244,6 +245,8 @@ async def delete_user(
 
 
 async def remove_user(db: AsyncSession, user_id: str) -> None:
+    # Stored files are not rows: a job in this transaction removes them after the commit.
+    await documents.schedule_purge(db, user_id)
     # Sessions and accounts first, as Better Auth does; the rest goes by ON DELETE CASCADE.
     await db.execute(delete(Session).where(Session.user_id == user_id))
     await db.execute(delete(Account).where(Account.user_id == user_id))

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import psycopg
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -116,11 +117,17 @@ async def resolve_session(
     only a session to delete or extend goes through `db`.
     """
     if pool is not None:
-        peeked = await peek_session(pool, token)
-        if peeked is None:
-            return None
-        if not needs_write(peeked[0], cfg, now, refresh):
-            return Authenticated(peeked[1], peeked[0], token)
+        try:
+            peeked = await peek_session(pool, token)
+        except psycopg.OperationalError:
+            # A pooled connection gone stale (database restart, failover): the pool drops it,
+            # and this request takes the ORM path below, which pings before use.
+            pass
+        else:
+            if peeked is None:
+                return None
+            if not needs_write(peeked[0], cfg, now, refresh):
+                return Authenticated(peeked[1], peeked[0], token)
     row = (
         await db.execute(
             select(Session, User)

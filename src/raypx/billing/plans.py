@@ -31,6 +31,10 @@ def effective_tier(
     if subscription.status in PAID_STATUSES:
         return PlanTier.PRO
     if subscription.status == SubscriptionStatus.PAST_DUE:
+        # Stripe moves the period forward when the renewal it could not charge begins, so for
+        # Stripe rows the unpaid time starts at the current period's start.
+        if subscription.provider == "stripe" and subscription.current_period_start is not None:
+            ended = subscription.current_period_start
         ended = ended or subscription.updated_at
         if ended is not None and now <= ended + past_due_grace:
             return PlanTier.PRO

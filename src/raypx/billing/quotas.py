@@ -63,30 +63,44 @@ async def month_usage(session: AsyncSession, user_id: str, metric: UsageMetric) 
     return int(total or 0)
 
 
-async def ensure_can_run_ai(
-    session: AsyncSession, user_id: str, settings: Settings | None = None
-) -> None:
-    """Before a run or chat turn: a request must be left this month, and tokens must remain.
+def estimated_tokens(characters: int) -> int:
+    """About four characters per token (cl100k on English): cheap enough to run on every request
+    and on the in-flight runs, where counting exactly would cost seconds on long inputs."""
+    return -(-characters // 4)
 
-    Runs already queued or running count as requests in flight (their usage is written when they
-    finish). Tokens are known only afterwards, so the check is that some remain.
+
+async def ensure_can_run_ai(
+    session: AsyncSession,
+    user_id: str,
+    settings: Settings | None = None,
+    *,
+    input_characters: int = 0,
+) -> None:
+    """Before a run or chat turn: a request must be left this month, and the tokens used, those
+    of runs still in flight and this input's must fit the month's allowance.
+
+    Runs already queued or running count as requests and (estimated) tokens in flight: their
+    usage is written only when they finish, and a burst must not slip past the limit before.
     """
     await lock_user(session, user_id)
     _tier, limits = await user_limits(session, user_id, settings)
     start, end = month_bounds()
     requests = await month_usage(session, user_id, UsageMetric.AI_REQUESTS)
-    in_flight = await session.scalar(
-        select(func.count()).where(
-            Run.user_id == user_id,
-            Run.status.in_([RunStatus.QUEUED, RunStatus.RUNNING]),
-            Run.created_at >= start,
+    in_flight, in_flight_characters = (
+        await session.execute(
+            select(func.count(), func.coalesce(func.sum(func.char_length(Run.prompt)), 0)).where(
+                Run.user_id == user_id,
+                Run.status.in_([RunStatus.QUEUED, RunStatus.RUNNING]),
+                Run.created_at >= start,
+            )
         )
-    )
+    ).one()
     used = requests + int(in_flight or 0)
     if used + 1 > limits.ai_requests:
         raise exceeded("ai_requests", used, limits.ai_requests, end)
     tokens = await month_usage(session, user_id, UsageMetric.AI_TOKENS)
-    if tokens >= limits.ai_tokens:
+    pending = estimated_tokens(int(in_flight_characters)) + estimated_tokens(input_characters)
+    if tokens >= limits.ai_tokens or tokens + pending > limits.ai_tokens:
         raise exceeded("ai_tokens", tokens, limits.ai_tokens, end)
 
 

@@ -127,6 +127,10 @@ async def roll_over_periods(
         elif subscription.status == SubscriptionStatus.PAST_DUE:
             if now > end + grace:
                 subscription.status = SubscriptionStatus.CANCELLED
+        elif (
+            subscription.provider == "manual" and subscription.status == SubscriptionStatus.TRIALING
+        ):
+            subscription.status = SubscriptionStatus.CANCELLED  # a trial ends; it never renews
         elif subscription.provider == "manual":
             while end <= now:
                 subscription.current_period_start, end = end, next_period_end(end)

@@ -28,8 +28,7 @@ STATUS_MAP = {
     "trialing": SubscriptionStatus.TRIALING,
     "active": SubscriptionStatus.ACTIVE,
     "past_due": SubscriptionStatus.PAST_DUE,
-    "unpaid": SubscriptionStatus.PAST_DUE,
-}  # anything else (canceled, incomplete, incomplete_expired, paused) → cancelled
+}  # anything else (unpaid after dunning, canceled, incomplete, paused) → cancelled
 SUBSCRIPTION_EVENTS = {
     "customer.subscription.created",
     "customer.subscription.updated",
@@ -67,12 +66,21 @@ def checkout_url(settings: Settings, user: User) -> str:
 
 
 def portal_url(settings: Settings, user: User) -> str:
+    """The customer portal of the Stripe customer paying for *this user's* subscription.
+
+    Found through the subscription's `metadata.user_id` (set at checkout), never by email: an
+    address can change hands, and another person's portal shows their invoices and card.
+    """
     stripe_client = client(settings)
-    customers = stripe_client.v1.customers.list(params={"email": user.email, "limit": 1})
-    if not customers.data:
-        raise Invalid("no Stripe customer for this user yet", code="NO_BILLING_ACCOUNT")
+    found = stripe_client.v1.subscriptions.search(
+        params={"query": f"metadata['user_id']:'{user.id}'", "limit": 1}
+    )
+    if not found.data:
+        raise Invalid("no Stripe subscription for this user yet", code="NO_BILLING_ACCOUNT")
+    customer = found.data[0].customer
+    customer_id = customer if isinstance(customer, str) else customer.id
     portal = stripe_client.v1.billing_portal.sessions.create(
-        params={"customer": customers.data[0].id, "return_url": f"{settings.base_url}/billing"}
+        params={"customer": customer_id, "return_url": f"{settings.base_url}/billing"}
     )
     return str(portal.url)
 

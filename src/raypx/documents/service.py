@@ -132,6 +132,19 @@ async def remove_objects(storage: Storage, key: str) -> None:
             log.exception("could not delete stored object %s; it is now an orphan", each)
 
 
+PURGE_JOB = "documents.purge_objects"
+
+
+async def schedule_purge(session: AsyncSession, user_id: str) -> None:
+    """Before a user is deleted, in the same transaction: a job that removes their stored files
+    once the deletion commits (the rows go by cascade; the objects would otherwise stay)."""
+    keys = (
+        await session.scalars(select(Document.storage_key).where(Document.user_id == user_id))
+    ).all()
+    if keys:
+        await queue.enqueue(session, PURGE_JOB, {"keys": list(keys)})
+
+
 async def get_document(
     session: AsyncSession, user_id: str, document_id: uuid.UUID, *, lock: bool = False
 ) -> Document:

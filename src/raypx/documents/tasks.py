@@ -7,7 +7,7 @@ from typing import Any
 
 from raypx.ai.runtime import runtime_for
 from raypx.documents.processing import mark_failed, process_document
-from raypx.documents.service import PROCESS_JOB
+from raypx.documents.service import PROCESS_JOB, PURGE_JOB, text_key
 from raypx.jobs.registry import JobContext, task
 from raypx.storage.configured import storage_for
 
@@ -33,3 +33,14 @@ async def process(payload: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
                 ctx.session_factory, document_id, "PROCESSING_ERROR", f"processing failed: {exc}"
             )
         raise
+
+
+@task(PURGE_JOB, max_attempts=5, backoff_seconds=10.0)
+async def purge_objects(payload: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    """Files of deleted users. Deleting an object that is already gone is not an error."""
+    storage = storage_for(ctx.settings)
+    keys = [str(k) for k in payload.get("keys", [])]
+    for key in keys:
+        for each in (key, text_key(key)):
+            await storage.delete(each)
+    return {"documents": len(keys)}

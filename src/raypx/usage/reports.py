@@ -18,6 +18,7 @@ from sqlalchemy import Date, cast, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.billing.limits import month_bounds
+from raypx.db.engine import SessionFactory
 from raypx.db.models import UsageEvent
 from raypx.errors import Invalid
 
@@ -139,9 +140,13 @@ async def build_report(
 
 
 async def export_events(
-    session: AsyncSession, user_id: str, start: datetime, end: datetime, batch: int = 5000
+    factory: SessionFactory, user_id: str, start: datetime, end: datetime, batch: int = 5000
 ) -> AsyncIterator[list[UsageEvent]]:
-    """The user's events in the range, oldest first, in batches (keyset, never OFFSET)."""
+    """The user's events in the range, oldest first, in batches (keyset, never OFFSET).
+
+    Each batch is read in a short session of its own, so a slow download never pins a
+    connection (or a transaction) for its whole length.
+    """
     after = None
     while True:
         statement = (
@@ -158,7 +163,8 @@ async def export_events(
             statement = statement.where(
                 tuple_(UsageEvent.created_at, UsageEvent.id) > tuple_(*after)
             )
-        events = list((await session.scalars(statement)).all())
+        async with factory() as session:
+            events = list((await session.scalars(statement)).all())
         if not events:
             return
         yield events

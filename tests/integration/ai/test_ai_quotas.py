@@ -37,36 +37,57 @@ async def test_concurrent_runs_at_the_edge_never_exceed_the_request_limit(api: A
 
 
 @pytest.mark.parametrize(
-    "extra_settings", [{"plan_limits": json.dumps({"free": {"ai_tokens": 50}})}]
+    "extra_settings", [{"plan_limits": json.dumps({"free": {"ai_tokens": 200}})}]
 )
-async def test_once_tokens_are_used_up_runs_and_chat_are_refused(api: Api) -> None:
+async def test_tokens_used_plus_this_input_must_fit_the_allowance(api: Api) -> None:
     user = await api.sign_up()
     first = await api.client.post(
         "/api/runs",
         headers=user,
         json={"feature": "summarize", "input": "A fairly long text. " * 20},
     )
+    assert first.status_code == 202, first.text
     run_id = first.json()["id"]
 
     async def status() -> str:
         return str((await api.client.get(f"/api/runs/{run_id}", headers=user)).json()["status"])
 
     await wait_until(status, lambda s: s == "succeeded", what="first run")
+    used = (await api.client.get("/api/me", headers=user)).json()["usage"]["ai_tokens"]
+    assert 100 < used < 200
     second = await api.client.post(
-        "/api/runs", headers=user, json={"feature": "summarize", "input": "More."}
+        "/api/runs", headers=user, json={"feature": "summarize", "input": "More words here. " * 20}
     )
     assert (second.status_code, second.json()["limit"]) == (402, "ai_tokens")
+    assert second.json()["used"] == used
     conversation = await api.client.post("/api/conversations", headers=user, json={"title": "c"})
     turn = await api.client.post(
         f"/api/conversations/{conversation.json()['id']}/messages",
-        headers=user,
-        json={"content": "hi"},
-    )
+        headers=user, json={"content": "hi " * 100},
+    )  # fmt: skip
     assert (turn.status_code, turn.json()["code"]) == (402, "QUOTA_EXCEEDED")
     messages = await api.client.get(
         f"/api/conversations/{conversation.json()['id']}/messages", headers=user
     )
     assert messages.json()["items"] == []  # the refused turn left nothing behind
+
+
+@pytest.mark.parametrize("worker_enabled", [False])
+@pytest.mark.parametrize(
+    "extra_settings", [{"plan_limits": json.dumps({"free": {"ai_tokens": 1000}})}]
+)
+async def test_one_oversized_input_or_a_burst_cannot_overrun_the_tokens(api: Api) -> None:
+    user = await api.sign_up()
+    huge = await api.client.post(
+        "/api/runs", headers=user, json={"feature": "summarize", "input": "word " * 2000}
+    )
+    assert (huge.status_code, huge.json()["limit"]) == (402, "ai_tokens")
+    # Five runs of ~500 estimated tokens each, at once: two fit in 1,000; the rest are refused.
+    body = {"feature": "summarize", "input": "x" * 2000}
+    responses = await asyncio.gather(
+        *[api.client.post("/api/runs", headers=user, json=body) for _ in range(5)]
+    )
+    assert sorted(r.status_code for r in responses) == [202, 202, 402, 402, 402]
 
 
 @pytest.mark.parametrize("worker_enabled", [False])

@@ -164,3 +164,11 @@ async def test_connection_refused_is_retried_then_reported() -> None:
     with pytest.raises(ProviderError, match=r"2 attempts \(ConnectError\)"):
         await client.complete(REQUEST)
     await client.aclose()
+
+
+async def test_malformed_usage_and_null_message_do_not_crash(
+    provider: OpenAICompatibleProvider, server: FakeOpenAIServer
+) -> None:
+    server.queue(Scripted("json", "", usage=None))
+    completion = await provider.complete(REQUEST)
+    assert completion.text == "" and completion.usage.estimated

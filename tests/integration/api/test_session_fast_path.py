@@ -64,3 +64,20 @@ async def test_an_expired_session_is_refused_and_deleted(api: Api) -> None:
         left = await conn.execute(text("SELECT count(*) FROM session WHERE user_id = :u"),
                                   {"u": user_id})  # fmt: skip
         assert left.scalar() == 0
+
+
+async def test_cookie_mutations_outside_auth_need_a_trusted_origin(api: Api) -> None:
+    cookie, _ = await sign_up_with_cookie(api)
+    body = {"feature": "summarize", "input": "Hello there."}
+    forged = await api.client.post(
+        "/api/runs", json=body, headers={"Cookie": cookie, "Origin": "https://evil.example"}
+    )
+    assert (forged.status_code, forged.json()["code"]) == (403, "INVALID_ORIGIN")
+    missing = await api.client.post("/api/runs", json=body, headers={"Cookie": cookie})
+    assert (missing.status_code, missing.json()["code"]) == (403, "MISSING_OR_NULL_ORIGIN")
+    same_site = await api.client.post(
+        "/api/runs", json=body, headers={"Cookie": cookie, "Origin": "http://127.0.0.1:8000"}
+    )
+    assert same_site.status_code == 202
+    reads = await api.client.get("/api/runs", headers={"Cookie": cookie})
+    assert reads.status_code == 200  # reads need no Origin

@@ -84,21 +84,28 @@ async def test_cli_set_plan_and_cancel_take_effect_at_once(api: Api, database_ur
 async def test_rollover_renews_manual_plans_and_ends_cancelled_ones(api: Api) -> None:
     renewing = await api.user_id(await api.sign_up("Renew"))
     ending = await api.user_id(await api.sign_up("End"))
+    trial = await api.user_id(await api.sign_up("Trial"))
     factory = create_session_factory(api.engine)
     started = datetime(2026, 1, 31, 9, tzinfo=UTC)
     async with transaction(factory) as session:
         await service.set_plan(session, renewing, service.PlanTier.PRO, now=started)
         await service.set_plan(session, ending, service.PlanTier.PRO, now=started)
         await service.cancel(session, ending, at_period_end=True)
+        await service.set_plan(
+            session, trial, service.PlanTier.PRO, status=service.SubscriptionStatus.TRIALING,
+            now=started,
+        )  # fmt: skip
     async with transaction(factory) as session:
         changed = await service.roll_over_periods(session, now=datetime(2026, 3, 5, tzinfo=UTC))
-    assert changed == 2
+    assert changed == 3
     async with transaction(factory) as session:
         renewed = await service.get_subscription(session, renewing)
         ended = await service.get_subscription(session, ending)
     assert renewed.current_period_end == datetime(2026, 3, 28, 9, tzinfo=UTC)
     assert renewed.status.value == "active"
     assert ended.status.value == "cancelled"
+    async with transaction(factory) as session:
+        assert (await service.get_subscription(session, trial)).status.value == "cancelled"
 
 
 def stripe_signature(payload: bytes, secret: str = WEBHOOK_SECRET) -> str:
@@ -188,7 +195,7 @@ class FakeStripe:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.app = Starlette(routes=[
             Route("/v1/checkout/sessions", self.checkout, methods=["POST"]),
-            Route("/v1/customers", self.customers, methods=["GET"]),
+            Route("/v1/subscriptions/search", self.search, methods=["GET"]),
             Route("/v1/billing_portal/sessions", self.portal, methods=["POST"]),
         ])  # fmt: skip
 
@@ -197,10 +204,12 @@ class FakeStripe:
         return JSONResponse({"id": "cs_1", "object": "checkout.session",
                              "url": "https://checkout.stripe.test/cs_1"})  # fmt: skip
 
-    async def customers(self, request: Request) -> JSONResponse:
-        self.calls.append(("customers", dict(request.query_params)))
-        return JSONResponse({"object": "list", "data": [{"id": "cus_1", "object": "customer"}],
-                             "has_more": False, "url": "/v1/customers"})  # fmt: skip
+    async def search(self, request: Request) -> JSONResponse:
+        self.calls.append(("search", dict(request.query_params)))
+        return JSONResponse({"object": "search_result", "has_more": False,
+                             "url": "/v1/subscriptions/search",
+                             "data": [{"id": "sub_1", "object": "subscription",
+                                       "customer": "cus_1"}]})  # fmt: skip
 
     async def portal(self, request: Request) -> JSONResponse:
         self.calls.append(("portal", dict((await request.form()).multi_items())))
@@ -233,6 +242,9 @@ async def test_checkout_and_portal_links(api: Api, fake_stripe: tuple[FakeStripe
     assert form["subscription_data[metadata][user_id]"] == user_id
     portal = await api.client.post("/api/billing/portal", headers=user)
     assert portal.json() == {"url": "https://billing.stripe.test/p/1"}
+    # The paying customer is found through our user id on the subscription, never by email.
+    assert stripe_api.calls[-2] == ("search", {"query": f"metadata['user_id']:'{user_id}'",
+                                               "limit": "1"})  # fmt: skip
     assert stripe_api.calls[-1][1]["customer"] == "cus_1"
 
 

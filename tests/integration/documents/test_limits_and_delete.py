@@ -11,6 +11,7 @@ import pytest
 
 from tests.integration.documents.conftest import DocsApi
 from tests.integration.documents.test_bad_input import stored_files
+from tests.integration.jobs.conditions import wait_until
 from tests.unit.documents.samples import ARTICLE
 
 SMALL_FILES = {"plan_limits": json.dumps({"free": {"max_file_bytes": 2000}})}
@@ -166,3 +167,28 @@ async def test_parallel_uploads_at_the_edge_end_with_exactly_the_limit(api: Docs
     assert len(originals) == 5
     counted = await api.rows("SELECT count(*) AS n FROM usage_event WHERE metric = 'documents'")
     assert counted[0].n == 5
+
+
+async def test_deleting_the_user_removes_their_stored_files(api: DocsApi) -> None:
+    headers = await api.sign_up()
+    other = await api.sign_up("Other")
+    mine = (await api.upload(headers, ARTICLE.encode(), "mine.txt")).json()
+    theirs = (await api.upload(other, ARTICLE.encode(), "theirs.txt")).json()
+    await api.settled(headers, mine["id"])
+    await api.settled(other, theirs["id"])
+    keys = {
+        r.user_id: r.storage_key
+        for r in await api.rows("SELECT user_id, storage_key FROM document")
+    }
+    mine_key, theirs_key = keys[await api.user_id(headers)], keys[await api.user_id(other)]
+
+    deleted = await api.client.post(
+        "/api/auth/delete-user", headers=headers, json={"password": "correct horse battery"}
+    )
+    assert deleted.status_code == 200, deleted.text
+
+    async def still_stored() -> bool:
+        return await api.storage.exists(mine_key) or await api.storage.exists(mine_key + ".txt")
+
+    await wait_until(still_stored, lambda stored: not stored, what="the files to be purged")
+    assert await api.storage.exists(theirs_key)  # nobody else's files are touched

@@ -45,6 +45,15 @@ def test_effective_tier(
     assert effective_tier(subscription(tier, status, end, cancel), NOW).value == expected
 
 
+def test_stripe_past_due_grace_counts_from_the_unpaid_period_start() -> None:
+    unpaid = subscription("pro", "past_due", NOW + timedelta(days=25))
+    unpaid.provider = "stripe"
+    unpaid.current_period_start = NOW - timedelta(days=8)
+    assert effective_tier(unpaid, NOW).value == "free"
+    unpaid.current_period_start = NOW - timedelta(days=2)
+    assert effective_tier(unpaid, NOW).value == "pro"
+
+
 def test_month_bounds_are_utc_calendar_months() -> None:
     late_new_years_eve_in_new_york = datetime.fromisoformat("2026-12-31T22:00:00-05:00")
     start, end = month_bounds(late_new_years_eve_in_new_york)

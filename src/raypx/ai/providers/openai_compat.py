@@ -75,15 +75,11 @@ class OpenAICompatibleProvider:
         try:
             data = response.json()
             choice = data["choices"][0]
-            text = choice["message"].get("content") or ""
+            text = (choice.get("message") or {}).get("content") or ""
             finish = choice.get("finish_reason") or "stop"
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             raise ProviderError(f"the provider sent a malformed response ({exc})") from None
-        usage = data.get("usage") or {}
-        if "prompt_tokens" in usage and "completion_tokens" in usage:
-            counted = Usage(int(usage["prompt_tokens"]), int(usage["completion_tokens"]))
-        else:
-            counted = estimate_usage(request, text)
+        counted = reported_usage(data.get("usage")) or estimate_usage(request, text)
         return Completion(text=text, finish_reason=finish, usage=counted)
 
     async def stream(self, request: CompletionRequest) -> AsyncIterator[str | Completion]:
@@ -102,15 +98,15 @@ class OpenAICompatibleProvider:
                     break
                 try:
                     chunk = json.loads(data)
+                    if not isinstance(chunk, dict):
+                        raise ValueError("not an object")
                 except ValueError:
                     log.warning("skipped a malformed stream chunk from the AI provider")
                     continue
-                if chunk.get("usage"):
-                    reported = chunk["usage"]
-                    usage = Usage(
-                        int(reported["prompt_tokens"]), int(reported["completion_tokens"])
-                    )
+                usage = reported_usage(chunk.get("usage")) or usage
                 for choice in chunk.get("choices") or []:
+                    if not isinstance(choice, dict):
+                        continue
                     delta = (choice.get("delta") or {}).get("content")
                     if delta:
                         parts.append(delta)
@@ -166,6 +162,17 @@ class OpenAICompatibleProvider:
     def backoff(self, attempt: int) -> float:
         # Full jitter: spreads retries of many clients instead of synchronising them.
         return float(random.uniform(0, self.backoff_base * 2**attempt))
+
+
+def reported_usage(usage: Any) -> Usage | None:
+    """The provider's own token counts, when present and sane; else None (count locally)."""
+    if not isinstance(usage, dict):
+        return None
+    try:
+        prompt, completion = int(usage["prompt_tokens"]), int(usage["completion_tokens"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return Usage(prompt, completion) if prompt >= 0 and completion >= 0 else None
 
 
 def retryable_status(status: int) -> bool:

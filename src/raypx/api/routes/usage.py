@@ -59,19 +59,18 @@ async def export_csv(
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
-        async with factory() as session:
-            async for batch in reports.export_events(session, user.id, lower, upper):
-                for event in batch:
-                    writer.writerow(
-                        [
-                            event.id, event.created_at.isoformat(), event.metric.value,
-                            event.quantity, event.model or "", event.feature,
-                            event.cost_usd, event.run_id or "",
-                        ]
-                    )  # fmt: skip
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
+        async for batch in reports.export_events(factory, user.id, lower, upper):
+            for event in batch:
+                writer.writerow(
+                    [
+                        event.id, event.created_at.isoformat(), event.metric.value,
+                        event.quantity, event.model or "", event.feature,
+                        event.cost_usd, event.run_id or "",
+                    ]
+                )  # fmt: skip
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
         if buffer.getvalue():
             yield buffer.getvalue()
 
