@@ -100,18 +100,43 @@ def verify(settings: Settings, payload: bytes, signature: str | None) -> dict[st
     return dict(event.to_dict())
 
 
+def subscription_owner(event: dict[str, Any]) -> str | None:
+    obj = (event.get("data") or {}).get("object") or {}
+    user_id = (obj.get("metadata") or {}).get("user_id")
+    return str(user_id) if user_id else None
+
+
 async def record_event_once(session: AsyncSession, event: dict[str, Any]) -> bool:
     """False when this event was already applied (a replay)."""
     row_id = uuid.uuid5(EVENT_NAMESPACE, str(event["id"]))
+    payload = {
+        "event_id": event["id"],
+        "type": event["type"],
+        "user_id": subscription_owner(event),
+        "created": int(event.get("created") or 0),
+    }
     inserted = await session.execute(
         text(
             "INSERT INTO job (id, type, status, payload, result) VALUES "
             "(:id, 'billing.stripe_event', 'succeeded', CAST(:payload AS jsonb), '{}'::jsonb) "
             "ON CONFLICT (id) DO NOTHING RETURNING id"
         ),
-        {"id": row_id, "payload": json.dumps({"event_id": event["id"], "type": event["type"]})},
+        {"id": row_id, "payload": json.dumps(payload)},
     )
     return inserted.first() is not None
+
+
+async def newer_event_applied(session: AsyncSession, event: dict[str, Any], user_id: str) -> bool:
+    """Stripe does not deliver in order: a late `updated` must not undo a later `deleted`."""
+    newer = await session.execute(
+        text(
+            "SELECT 1 FROM job WHERE type = 'billing.stripe_event' "
+            "AND payload->>'user_id' = :user_id AND (payload->>'created')::bigint > :created "
+            "LIMIT 1"
+        ),
+        {"user_id": user_id, "created": int(event.get("created") or 0)},
+    )
+    return newer.first() is not None
 
 
 def period(obj: dict[str, Any], name: str) -> datetime | None:
@@ -130,9 +155,11 @@ async def apply_event(session: AsyncSession, settings: Settings, event: dict[str
     if event["type"] not in SUBSCRIPTION_EVENTS:
         return "ignored"
     obj = event["data"]["object"]
-    user_id = (obj.get("metadata") or {}).get("user_id")
+    user_id = subscription_owner(event)
     if not user_id or await session.get(User, user_id) is None:
         return "ignored"  # not a Raypx subscription, or a deleted user
+    if await newer_event_applied(session, event, user_id):
+        return "stale"
     prices = [i.get("price", {}).get("id") for i in (obj.get("items") or {}).get("data") or []]
     tier = PlanTier.PRO if settings.stripe_price_pro in prices else PlanTier.FREE
     status = STATUS_MAP.get(str(obj.get("status")), SubscriptionStatus.CANCELLED)

@@ -114,7 +114,9 @@ def stripe_signature(payload: bytes, secret: str = WEBHOOK_SECRET) -> str:
     return f"t={stamp},v1={digest}"
 
 
-def subscription_event(event_id: str, user_id: str, status: str, **extra: Any) -> bytes:
+def subscription_event(
+    event_id: str, user_id: str, status: str, created: int | None = None, **extra: Any
+) -> bytes:
     now = int(time.time())
     obj = {
         "id": "sub_123", "object": "subscription", "status": status,
@@ -125,7 +127,7 @@ def subscription_event(event_id: str, user_id: str, status: str, **extra: Any) -
         }]},
     } | extra  # fmt: skip
     event = {"id": event_id, "object": "event", "type": "customer.subscription.updated",
-             "data": {"object": obj}}  # fmt: skip
+             "created": created or now, "data": {"object": obj}}  # fmt: skip
     return json.dumps(event).encode()
 
 
@@ -145,22 +147,27 @@ async def test_stripe_webhook_moves_the_subscription_and_ignores_replays(api: Ap
                      "Content-Type": "application/json"},
         )  # fmt: skip
 
-    active = subscription_event("evt_1", user_id, "active")
+    start = int(time.time())
+    active = subscription_event("evt_1", user_id, "active", created=start)
     assert (await deliver(active)).json() == {"received": True, "outcome": "applied"}
     subscription = (await api.client.get("/api/billing/subscription", headers=headers)).json()
     assert (subscription["provider"], subscription["plan_tier"], subscription["status"]) == (
         "stripe", "pro", "active",
     )  # fmt: skip
 
-    past_due = subscription_event("evt_2", user_id, "past_due")
+    past_due = subscription_event("evt_2", user_id, "past_due", created=start + 10)
     assert (await deliver(past_due)).json()["outcome"] == "applied"
     # Stripe retries deliveries: an old event replayed changes nothing.
     assert (await deliver(active)).json()["outcome"] == "duplicate"
     subscription = (await api.client.get("/api/billing/subscription", headers=headers)).json()
     assert subscription["status"] == "past_due" and subscription["effective_plan"] == "pro"
 
-    canceled = subscription_event("evt_3", user_id, "canceled")
+    canceled = subscription_event("evt_3", user_id, "canceled", created=start + 20)
     await deliver(canceled)
+    assert (await api.client.get("/api/me", headers=headers)).json()["plan"] == "free"
+    # Delivered late, an older "active" must not undo the cancellation.
+    late = subscription_event("evt_late", user_id, "active", created=start + 15)
+    assert (await deliver(late)).json()["outcome"] == "stale"
     assert (await api.client.get("/api/me", headers=headers)).json()["plan"] == "free"
 
     forged = await deliver(subscription_event("evt_4", user_id, "active"), "t=1,v1=deadbeef")
@@ -173,7 +180,7 @@ async def test_stripe_webhook_moves_the_subscription_and_ignores_replays(api: Ap
         recorded = (await conn.execute(
             text("SELECT count(*) FROM job WHERE type = 'billing.stripe_event'")
         )).scalar()  # fmt: skip
-    assert recorded == 3
+    assert recorded == 4
 
 
 @pytest.mark.parametrize("extra_settings", [{}])
