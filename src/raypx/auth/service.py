@@ -18,7 +18,7 @@ from raypx.auth.sessions import Authenticated, SignedIn
 from raypx.db.enums import PlanTier, SubscriptionStatus
 from raypx.db.models import Account, Profile, Session, Subscription, User
 from raypx.documents import service as documents
-from raypx.errors import Invalid, RaypxError, Unauthorized
+from raypx.errors import Invalid, NotFound, RaypxError, Unauthorized
 
 CREDENTIAL = "credential"
 # zod's email pattern, which Better Auth validates sign-up addresses with.
@@ -61,6 +61,14 @@ def is_valid_email(email: str) -> bool:
 
 async def find_user_by_email(db: AsyncSession, email: str) -> User | None:
     user: User | None = await db.scalar(select(User).where(User.email == normalize_email(email)))
+    return user
+
+
+async def require_user_by_email(db: AsyncSession, email: str) -> User:
+    """The user with this email (any case), or NotFound naming the address (CLI commands)."""
+    user = await find_user_by_email(db, email)
+    if user is None:
+        raise NotFound(f"no user with email {normalize_email(email)}", code="USER_NOT_FOUND")
     return user
 
 

@@ -13,16 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.billing import plans
 from raypx.db.enums import PlanTier, SubscriptionStatus
-from raypx.db.models import Subscription, User
-from raypx.errors import Invalid, NotFound
+from raypx.db.models import Subscription
+from raypx.errors import Invalid
 from raypx.settings import Settings
-
-
-async def user_by_email(session: AsyncSession, email: str) -> User:
-    user = await session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise NotFound(f"no user with email {email}", code="USER_NOT_FOUND")
-    return user
 
 
 async def get_subscription(

@@ -17,7 +17,7 @@ from raypx.ai import service as runs
 from raypx.ai.execution import Executor, TaskResult
 from raypx.ai.prompts import Feature
 from raypx.ai.runtime import AIRuntime
-from raypx.billing import service as billing
+from raypx.auth import service as accounts
 from raypx.cli.transactions import run_in_transaction
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url, transaction
 from raypx.db.enums import RunStatus
@@ -71,7 +71,7 @@ async def execute(
         engine = create_engine(resolve_database_url(settings), settings)
         factory = create_session_factory(engine)
         async with transaction(factory) as session:
-            user = await billing.user_by_email(session, user_email)
+            user = await accounts.require_user_by_email(session, user_email)
             run = await runs.start_local_run(
                 session, runtime, user.id, feature=feature.value, input_text=text, model=model
             )
@@ -123,7 +123,7 @@ def list_runs(
     """A user's most recent runs."""
 
     async def work(session: AsyncSession, settings: Settings) -> list[Run]:
-        owner = await billing.user_by_email(session, user)
+        owner = await accounts.require_user_by_email(session, user)
         page = await runs.list_runs(session, owner.id, status=status, limit=limit)
         return page.items
 

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from raypx.auth import service as accounts
 from raypx.billing import service
 from raypx.cli.transactions import run_in_transaction
 from raypx.db.enums import PlanTier, SubscriptionStatus
@@ -51,7 +52,7 @@ def set_plan(
     end = parse_date(period_end)
 
     async def work(session: AsyncSession, settings: Settings) -> dict[str, object]:
-        user = await service.user_by_email(session, email)
+        user = await accounts.require_user_by_email(session, email)
         await service.set_plan(session, user.id, tier, status=status, period_end=end)
         return await service.describe(session, user.id, settings)
 
@@ -66,7 +67,7 @@ def cancel(
     """Cancel a user's paid plan, now or at the end of the period."""
 
     async def work(session: AsyncSession, settings: Settings) -> dict[str, object]:
-        user = await service.user_by_email(session, email)
+        user = await accounts.require_user_by_email(session, email)
         await service.cancel(session, user.id, at_period_end=at_period_end)
         return await service.describe(session, user.id, settings)
 

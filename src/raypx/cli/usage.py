@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from raypx.billing import service as billing
+from raypx.auth import service as accounts
 from raypx.cli.transactions import run_in_transaction
 from raypx.settings import Settings
 from raypx.usage import reports
@@ -26,7 +26,7 @@ def report(
     start, end = reports.month_range(month) if month else reports.resolve_range(None, None)
 
     async def work(session: AsyncSession, settings: Settings) -> reports.Report:
-        user_id = (await billing.user_by_email(session, email)).id if email else None
+        user_id = (await accounts.require_user_by_email(session, email)).id if email else None
         return await reports.build_report(session, user_id, start, end, group_by)
 
     result = run_in_transaction(work)

@@ -16,7 +16,6 @@ from raypx.auth import service, sessions
 from raypx.auth.config import AuthConfig, RequestMeta
 from raypx.cli.transactions import run_in_transaction
 from raypx.db.models import User
-from raypx.errors import NotFound
 
 app = typer.Typer(help="User accounts: create, list, sessions, delete.", no_args_is_help=True)
 out = Console(soft_wrap=True)
@@ -28,13 +27,6 @@ def _run(work: Callable[[AsyncSession, AuthConfig], Awaitable[T]]) -> T:
     return run_in_transaction(
         lambda session, settings: work(session, AuthConfig.from_settings(settings))
     )
-
-
-async def _user(db: AsyncSession, email: str) -> User:
-    user = await service.find_user_by_email(db, email)
-    if user is None:
-        raise NotFound(f"no user with email {service.normalize_email(email)}")
-    return user
 
 
 def _now() -> datetime:
@@ -93,7 +85,7 @@ def list_sessions(email: str) -> None:
     """List a user's live sessions (tokens are never stored, so none are shown)."""
 
     async def work(db: AsyncSession, cfg: AuthConfig) -> list[list[str]]:
-        user = await _user(db, email)
+        user = await service.require_user_by_email(db, email)
         rows = await sessions.list_user_sessions(db, user.id, _now())
         return [
             [
@@ -117,7 +109,7 @@ def revoke_sessions(email: str) -> None:
     """Sign a user out everywhere."""
 
     async def work(db: AsyncSession, cfg: AuthConfig) -> int:
-        user = await _user(db, email)
+        user = await service.require_user_by_email(db, email)
         return await sessions.revoke_user_sessions(db, user.id)
 
     out.print(f"revoked {_run(work)} session(s)")
@@ -133,7 +125,7 @@ def delete(
         raise typer.Exit(1)
 
     async def work(db: AsyncSession, cfg: AuthConfig) -> str:
-        user = await _user(db, email)
+        user = await service.require_user_by_email(db, email)
         await service.remove_user(db, user.id)
         return user.id
 
