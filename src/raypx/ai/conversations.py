@@ -9,15 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.db.enums import ConversationStatus, ConversationTask
 from raypx.db.models import Conversation, Message
-from raypx.db.pagination import (
-    Page,
-    check_limit,
-    decode_cursor,
-    encode_cursor,
-    newest_first,
-    to_page,
-)
-from raypx.errors import Invalid, NotFound
+from raypx.db.ownership import get_owned
+from raypx.db.pagination import Page, check_limit, decode_cursor, encode_cursor, newest_page
+from raypx.errors import Invalid
 
 MAX_TITLE = 200
 
@@ -46,14 +40,7 @@ async def create_conversation(
 async def get_conversation(
     session: AsyncSession, user_id: str, conversation_id: uuid.UUID
 ) -> Conversation:
-    conversation = await session.scalar(
-        select(Conversation).where(
-            Conversation.id == conversation_id, Conversation.user_id == user_id
-        )
-    )
-    if conversation is None:
-        raise NotFound("conversation not found", code="CONVERSATION_NOT_FOUND")
-    return conversation
+    return await get_owned(session, Conversation, conversation_id, user_id, name="conversation")
 
 
 async def list_conversations(
@@ -67,10 +54,7 @@ async def list_conversations(
     statement = select(Conversation).where(Conversation.user_id == user_id)
     if status is not None:
         statement = statement.where(Conversation.status == status)
-    rows = list(
-        (await session.scalars(newest_first(statement, Conversation.id, cursor, limit))).all()
-    )
-    return to_page(rows, limit)
+    return await newest_page(session, statement, Conversation.id, cursor, limit)
 
 
 async def update_conversation(

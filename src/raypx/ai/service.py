@@ -20,8 +20,9 @@ from raypx.ai.runtime import AIRuntime
 from raypx.billing import plans, quotas
 from raypx.db.enums import JobStatus, RunStatus
 from raypx.db.models import Artifact, Job, Profile, Run
-from raypx.db.pagination import Page, newest_first, to_page
-from raypx.errors import Conflict, Invalid, NotFound
+from raypx.db.ownership import get_owned
+from raypx.db.pagination import Page, newest_page
+from raypx.errors import Conflict, Invalid
 from raypx.jobs import queue
 
 RUN_JOB = "ai.run"
@@ -138,13 +139,7 @@ async def create_run(
 async def get_run(
     session: AsyncSession, user_id: str, run_id: uuid.UUID, *, lock: bool = False
 ) -> Run:
-    statement = select(Run).where(Run.id == run_id, Run.user_id == user_id)
-    if lock:
-        statement = statement.with_for_update()
-    run = await session.scalar(statement.execution_options(populate_existing=True))
-    if run is None:
-        raise NotFound("run not found", code="RUN_NOT_FOUND")
-    return run
+    return await get_owned(session, Run, run_id, user_id, name="run", lock=lock)
 
 
 async def list_runs(
@@ -164,8 +159,7 @@ async def list_runs(
         statement = statement.where(Run.feature == feature)
     if conversation_id is not None:
         statement = statement.where(Run.conversation_id == conversation_id)
-    rows = list((await session.scalars(newest_first(statement, Run.id, cursor, limit))).all())
-    return to_page(rows, limit)
+    return await newest_page(session, statement, Run.id, cursor, limit)
 
 
 async def list_artifacts(session: AsyncSession, user_id: str, run_id: uuid.UUID) -> list[Artifact]:
@@ -178,12 +172,7 @@ async def list_artifacts(session: AsyncSession, user_id: str, run_id: uuid.UUID)
 
 
 async def get_artifact(session: AsyncSession, user_id: str, artifact_id: uuid.UUID) -> Artifact:
-    artifact = await session.scalar(
-        select(Artifact).where(Artifact.id == artifact_id, Artifact.user_id == user_id)
-    )
-    if artifact is None:
-        raise NotFound("artifact not found", code="ARTIFACT_NOT_FOUND")
-    return artifact
+    return await get_owned(session, Artifact, artifact_id, user_id, name="artifact")
 
 
 async def run_job(session: AsyncSession, run_id: uuid.UUID) -> Job | None:

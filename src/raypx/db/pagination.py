@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.errors import Invalid
 
@@ -50,3 +51,11 @@ def to_page(rows: list[Any], limit: int) -> Page[Any]:
     more = len(rows) > limit
     items = rows[:limit]
     return Page(items, encode_cursor(items[-1].id) if more and items else None)
+
+
+async def newest_page(
+    session: AsyncSession, statement: Select[Any], id_column: Any, cursor: str | None, limit: int
+) -> Page[Any]:
+    """One page of `statement`'s rows, newest first, continuing after `cursor`."""
+    rows = list((await session.scalars(newest_first(statement, id_column, cursor, limit))).all())
+    return to_page(rows, limit)

@@ -28,10 +28,11 @@ from raypx.db.base import new_uuid7
 from raypx.db.engine import SessionFactory, transaction
 from raypx.db.enums import DocumentStatus
 from raypx.db.models import Document, Run
-from raypx.db.pagination import Page, newest_first, to_page
+from raypx.db.ownership import get_owned
+from raypx.db.pagination import Page, newest_page
 from raypx.documents.multipart import MultipartUpload
 from raypx.documents.sniffing import TypeSniffer
-from raypx.errors import Conflict, Invalid, NotFound
+from raypx.errors import Conflict, Invalid
 from raypx.jobs import queue
 from raypx.settings import Settings
 from raypx.storage.base import Storage, read_bytes
@@ -148,13 +149,7 @@ async def schedule_purge(session: AsyncSession, user_id: str) -> None:
 async def get_document(
     session: AsyncSession, user_id: str, document_id: uuid.UUID, *, lock: bool = False
 ) -> Document:
-    statement = select(Document).where(Document.id == document_id, Document.user_id == user_id)
-    if lock:
-        statement = statement.with_for_update()
-    document = await session.scalar(statement.execution_options(populate_existing=True))
-    if document is None:
-        raise NotFound("document not found", code="DOCUMENT_NOT_FOUND")
-    return document
+    return await get_owned(session, Document, document_id, user_id, name="document", lock=lock)
 
 
 async def list_documents(
@@ -168,8 +163,7 @@ async def list_documents(
     statement = select(Document).where(Document.user_id == user_id)
     if status is not None:
         statement = statement.where(Document.status == status)
-    rows = list((await session.scalars(newest_first(statement, Document.id, cursor, limit))).all())
-    return to_page(rows, limit)
+    return await newest_page(session, statement, Document.id, cursor, limit)
 
 
 async def rename_document(
