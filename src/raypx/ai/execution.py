@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from raypx.ai.prompts import Task, task_messages
@@ -34,7 +34,6 @@ class TaskResult:
     chunks: int = 1
     finish_reason: str = "stop"
     data: dict[str, Any] | None = None  # parsed JSON for extraction
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 def input_budget(model: ModelSpec) -> int:

@@ -11,7 +11,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from raypx.ai.sentences import content_terms, split_sentences, words
+from raypx.ai.sentences import content_terms, split_sentences
 
 BLOCK = 120  # sentences ranked together; keeps each graph small (BLOCK² pairs at most)
 DAMPING = 0.85
@@ -133,7 +133,3 @@ def pagerank(graph: list[dict[int, float]], n: int, iterations: int = 40) -> lis
         if delta < 1e-6:
             break
     return rank
-
-
-def word_count(text: str) -> int:
-    return len(words(text))

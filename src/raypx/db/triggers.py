@@ -6,7 +6,7 @@ the reference schema), so the two cannot drift apart.
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, MetaData, Table, event
+from sqlalchemy import DDL, MetaData, event
 
 FUNCTION_NAME = "raypx_set_updated_at"
 
@@ -24,8 +24,6 @@ END;
 $$
 """
 
-DROP_FUNCTION = f"DROP FUNCTION IF EXISTS {FUNCTION_NAME}()"
-
 
 def trigger_name(table: str) -> str:
     return f"trg_{table}_updated_at"
@@ -38,10 +36,6 @@ def create_trigger_sql(table: str) -> str:
     )
 
 
-def drop_trigger_sql(table: str) -> str:
-    return f'DROP TRIGGER IF EXISTS {trigger_name(table)} ON "{table}"'
-
-
 def install(metadata: MetaData) -> None:
     """Attach the function and one trigger per table with `updated_at` to `create_all`."""
     event.listen(metadata, "before_create", DDL(CREATE_FUNCTION))  # type: ignore[no-untyped-call]
@@ -49,7 +43,3 @@ def install(metadata: MetaData) -> None:
         if "updated_at" in table.c:
             trigger = DDL(create_trigger_sql(table.name))  # type: ignore[no-untyped-call]
             event.listen(table, "after_create", trigger)
-
-
-def tables_with_updated_at(metadata: MetaData) -> list[Table]:
-    return [t for t in metadata.sorted_tables if "updated_at" in t.c]
