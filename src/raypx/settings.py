@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     migrate_on_start: bool = True
+    # Every request body but a document upload (which has the plan's file size limit).
+    max_body_bytes: int = Field(default=1 << 20, ge=1024)
     # Connection pool per process; the worker adds its own listener connection.
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)

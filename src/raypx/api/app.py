@@ -12,7 +12,7 @@ from raypx import __version__
 from raypx.ai import chat
 from raypx.ai.runtime import AIRuntime
 from raypx.api.errors import install_error_handlers
-from raypx.api.middleware import SecurityHeadersMiddleware
+from raypx.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from raypx.api.routes import (
     ai,
     auth,
@@ -66,6 +66,9 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.ai = AIRuntime.from_settings(settings)
+    # Inside the security headers, so a 413 carries them too; the upload streams its own cap.
+    uploads = frozenset({documents.UPLOAD_PATH})
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt=uploads)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.is_https)
     install_error_handlers(app)
     app.include_router(health.router)

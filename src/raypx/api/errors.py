@@ -9,9 +9,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from raypx.api.schemas import auth as auth_schemas
 from raypx.errors import RaypxError
 
 log = logging.getLogger("raypx.api")
+AUTH_PATH = "/api/auth/"
 
 HTTP_CODES = {
     400: "BAD_REQUEST",
@@ -47,6 +49,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
+        if request.url.path.startswith(AUTH_PATH):
+            # Better Auth's wire: 400 VALIDATION_ERROR, "[query.token] …" joined with "; ".
+            messages = [
+                auth_schemas.zod_message(e | {"loc": e["loc"][1:]}, e["loc"][0]) for e in errors
+            ]
+            return JSONResponse(
+                {"message": "; ".join(messages), "code": "VALIDATION_ERROR"}, status_code=400
+            )
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first["loc"] if p != "body") or "request"
         return JSONResponse(

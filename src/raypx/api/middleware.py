@@ -1,4 +1,5 @@
-"""Pure-ASGI middleware: security headers and request ids on every response, errors included."""
+"""Pure-ASGI middleware: security headers and request ids on every response, errors included;
+request bodies capped while they stream."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import re
 import secrets
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("raypx.api")
@@ -82,3 +84,68 @@ class SecurityHeadersMiddleware:
             await send_with_headers({"type": "http.response.body", "body": INTERNAL_ERROR})
         finally:
             request_id_var.reset(token)
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from `receive`: FastAPI re-raises HTTPExceptions from body parsing unchanged, so
+    the one error handler answers 413 with the usual body."""
+
+    def __init__(self, limit: int) -> None:
+        message = f"the request body is larger than {limit} bytes"
+        # Closing the connection spares the client sending (and us discarding) the rest.
+        super().__init__(413, message, headers={"Connection": "close"})
+
+
+class BodyLimitMiddleware:
+    """Caps every request body at `max_bytes` while it streams, before anything parses it.
+
+    A declared Content-Length over the cap is refused without reading a byte; a chunked body
+    is counted as it arrives and refused as soon as it passes the cap. `exempt` paths (the
+    upload) enforce their own, larger limit as they stream.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, exempt: frozenset[str]) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.exempt = exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            # Read outside a route (a middleware, a streaming handler): answer here if we can.
+            if started:
+                raise
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(
+            {"message": BodyTooLarge(self.max_bytes).detail, "code": "PAYLOAD_TOO_LARGE"}
+        ).encode()
+        headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

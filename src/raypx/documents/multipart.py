@@ -7,8 +7,10 @@ upload is refused after `limit` bytes, not after it was all received.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
+from urllib.parse import unquote_to_bytes
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -27,6 +29,45 @@ ENVELOPE_BYTES = 64 * 1024
 class FileTooLarge(RaypxError):
     status_code = 413
     default_code = "FILE_TOO_LARGE"
+
+
+# RFC 5987 `filename*=charset'language'percent-encoded`. RFC 7578 tells clients not to send it,
+# but some do, and RFC 6266 makes it win over the plain `filename` when both are given.
+EXTENDED_FILENAME = re.compile(r";\s*filename\*\s*=\s*\"?([^;\"]*)", re.IGNORECASE)
+
+
+def header_text(raw: bytes) -> str:
+    """Browsers send names as raw UTF-8; an old client's Latin-1 bytes still read as intended."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def extended_filename(disposition: bytes) -> str | None:
+    found = EXTENDED_FILENAME.search(disposition.decode("latin-1"))
+    if found is None or found.group(1).count("'") < 2:
+        return None
+    charset, _, encoded = found.group(1).split("'", 2)
+    try:
+        return unquote_to_bytes(encoded).decode(charset or "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return None  # an unknown charset or bytes that are not in it: use `filename`
+
+
+def parse_disposition(disposition: bytes) -> tuple[str, str | None]:
+    """The part's field name and file name, exactly as the client wrote them.
+
+    Parsed from the raw bytes: python-multipart maps them one to one onto Latin-1, so its
+    parameter values come back as the bytes that were sent, UTF-8 or not.
+    """
+    _, options = parse_options_header(disposition)
+    name = header_text(options.get(b"name", b""))
+    plain = options.get(b"filename")
+    filename = extended_filename(disposition) if b"*" in disposition else None
+    if filename is None and plain is not None:
+        filename = header_text(plain)
+    return name, filename
 
 
 def too_large(limit: int) -> FileTooLarge:
@@ -52,7 +93,7 @@ class MultipartUpload:
         self.filename: str | None = None
         self.declared_type: str | None = None
         self.fields: dict[str, str] = {}
-        self._headers: dict[str, str] = {}
+        self._headers: dict[str, bytes] = {}
         self._header = (bytearray(), bytearray())
         self._in_file = False
         self._target: str | None = None  # the text field being read, if any
@@ -73,18 +114,17 @@ class MultipartUpload:
 
         def on_header_end() -> None:
             name, value = self._header
-            self._headers[name.decode("latin-1").lower()] = value.decode("utf-8", "replace")
+            self._headers[name.decode("latin-1").lower()] = bytes(value)
             name.clear()
             value.clear()
 
         def on_headers_finished() -> None:
-            _, options = parse_options_header(self._headers.get("content-disposition", ""))
-            name = options.get(b"name", b"").decode("utf-8", "replace")
-            filename = options.get(b"filename")
+            name, filename = parse_disposition(self._headers.get("content-disposition", b""))
             if name == FILE_FIELD and filename is not None and self._file_state == "absent":
                 self._in_file, self._file_state = True, "open"
-                self.filename = filename.decode("utf-8", "replace")
-                self.declared_type = self._headers.get("content-type")
+                self.filename = filename
+                declared = self._headers.get("content-type")
+                self.declared_type = None if declared is None else header_text(declared)
             elif filename is None and name and name not in self.fields:
                 self._target = name
                 self._field_bytes = bytearray()

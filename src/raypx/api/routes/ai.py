@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from raypx.ai import service as runs
 from raypx.api.deps import CurrentUser, SessionDep, ai_runtime, document_storage
 from raypx.api.schemas.ai import ArtifactOut, ModelOut, RunCreate, RunDetail, RunOut, RunPage
+from raypx.api.schemas.text import Text
 from raypx.db.enums import RunStatus
 from raypx.documents import service as documents
 from raypx.errors import Invalid
@@ -55,10 +56,10 @@ async def create_run(
 async def list_runs(
     user: CurrentUser,
     session: SessionDep,
-    cursor: str | None = None,
+    cursor: Text | None = None,
     limit: int = Query(20, ge=1, le=100),
     status: RunStatus | None = None,
-    feature: str | None = None,
+    feature: Text | None = None,
 ) -> RunPage:
     page = await runs.list_runs(
         session, user.id, cursor=cursor, limit=limit, status=status, feature=feature

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode, urljoin
 
-from fastapi import BackgroundTasks, Depends, Query, Request
+from fastapi import BackgroundTasks, Depends, Query
 from fastapi.responses import Response
 
 from raypx.api.routes.auth_common import (
@@ -20,6 +20,7 @@ from raypx.api.routes.auth_common import (
     send_later,
 )
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.text import Text
 from raypx.auth import origin, verification
 from raypx.errors import RaypxError
 
@@ -70,11 +71,11 @@ def with_query(url: str, **params: str) -> str:
 
 @endpoints.get("/reset-password/{token}")
 async def reset_password_link(
-    token: str,
+    token: Text,
     db: AuthDb,
     cfg: Config,
     meta: Meta,
-    callback_url: Annotated[str, Query(alias="callbackURL")] = "/",
+    callback_url: Annotated[Text, Query(alias="callbackURL")] = "/",
 ) -> Response:
     origin.check_callback_url(callback_url, cfg.trusted)
     target = urljoin(cfg.base_url + "/", callback_url or "/")
@@ -115,13 +116,12 @@ async def send_verification_email(
 
 @endpoints.get("/verify-email")
 async def verify_email(
-    request: Request,
     db: AuthDb,
     cfg: Config,
     meta: Meta,
-    callback_url: Annotated[str | None, Query(alias="callbackURL")] = None,
+    token: Annotated[Text | None, Query()] = None,
+    callback_url: Annotated[Text | None, Query(alias="callbackURL")] = None,
 ) -> Response:
-    token = request.query_params.get("token")
     if token is None:
         raise schemas.validation_error(
             "[query.token] Invalid input: expected string, received undefined"

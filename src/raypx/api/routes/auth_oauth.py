@@ -22,6 +22,7 @@ from raypx.api.routes.auth_common import (
     signed_in_cookies,
 )
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.text import Text
 from raypx.auth import cookies, oauth, oauth_accounts
 from raypx.auth.config import AuthConfig
 
@@ -86,14 +87,14 @@ async def link_social(
 
 @endpoints.get("/callback/{provider_id}")
 async def callback(
-    provider_id: str,
+    provider_id: Text,
     request: Request,
     db: AuthDb,
     cfg: Config,
     meta: Meta,
-    code: Annotated[str | None, Query()] = None,
-    state: Annotated[str | None, Query()] = None,
-    error: Annotated[str | None, Query()] = None,
+    code: Annotated[Text | None, Query()] = None,
+    state: Annotated[Text | None, Query()] = None,
+    error: Annotated[Text | None, Query()] = None,
 ) -> Response:
     clear_state = cookies.clearing_state_cookie(cfg)
     try:
@@ -130,6 +131,6 @@ async def unlink_account(
 
 
 @endpoints.get("/error")
-async def error_page(error: Annotated[str, Query()] = "unknown") -> Response:
+async def error_page(error: Annotated[Text, Query()] = "unknown") -> Response:
     """Where a failed callback lands when the flow named no error callback URL."""
     return json({"message": "OAuth sign-in failed", "code": error.upper()}, status=400)

@@ -22,6 +22,7 @@ from raypx.api.schemas.ai import (
     TurnOut,
     UsageOut,
 )
+from raypx.api.schemas.text import Text
 from raypx.db.enums import ConversationStatus
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
@@ -42,7 +43,7 @@ async def list_conversations(
     user: CurrentUser,
     session: SessionDep,
     status: ConversationStatus | None = None,
-    cursor: str | None = None,
+    cursor: Text | None = None,
     limit: int = Query(20, ge=1, le=100),
 ) -> ConversationPage:
     page = await conversations.list_conversations(
@@ -84,7 +85,7 @@ async def list_messages(
     conversation_id: uuid.UUID,
     user: CurrentUser,
     session: SessionDep,
-    cursor: str | None = None,
+    cursor: Text | None = None,
     limit: int = Query(50, ge=1, le=100),
 ) -> MessagePage:
     page = await conversations.list_messages(

@@ -24,12 +24,14 @@ from raypx.api.schemas.documents import (
     DocumentUpdate,
     SummarizeRequest,
 )
+from raypx.api.schemas.text import Text
 from raypx.db.enums import DocumentStatus
 from raypx.documents import service as documents
 from raypx.documents import sniffing
 from raypx.documents.multipart import MultipartUpload
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
+UPLOAD_PATH = "/api/documents"  # capped by the plan's file size as it streams, not by 1 MiB
 
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
@@ -79,7 +81,7 @@ async def list_documents(
     user: CurrentUser,
     session: SessionDep,
     status: DocumentStatus | None = None,
-    cursor: str | None = None,
+    cursor: Text | None = None,
     limit: int = Query(20, ge=1, le=100),
 ) -> DocumentPage:
     page = await documents.list_documents(

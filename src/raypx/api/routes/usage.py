@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from raypx.api.deps import CurrentUser, SessionDep, SessionFactoryDep
+from raypx.api.schemas.text import Text
 from raypx.usage import reports
 
 router = APIRouter(prefix="/api/usage", tags=["usage"])
@@ -21,8 +22,8 @@ CSV_COLUMNS = ["id", "created_at", "metric", "quantity", "model", "feature", "co
 async def usage_report(
     user: CurrentUser,
     session: SessionDep,
-    start: str | None = Query(None, alias="from", description="ISO date or date-time (UTC)"),
-    end: str | None = Query(None, alias="to", description="exclusive; ISO date or date-time"),
+    start: Text | None = Query(None, alias="from", description="ISO date or date-time (UTC)"),
+    end: Text | None = Query(None, alias="to", description="exclusive; ISO date or date-time"),
     group_by: reports.GroupBy = reports.GroupBy.METRIC,
 ) -> dict[str, Any]:
     lower, upper = reports.resolve_range(start, end)
@@ -50,8 +51,8 @@ async def usage_report(
 async def export_csv(
     user: CurrentUser,
     factory: SessionFactoryDep,
-    start: str | None = Query(None, alias="from"),
-    end: str | None = Query(None, alias="to"),
+    start: Text | None = Query(None, alias="from"),
+    end: Text | None = Query(None, alias="to"),
 ) -> StreamingResponse:
     lower, upper = reports.resolve_range(start, end)
 

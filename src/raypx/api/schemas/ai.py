@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from raypx.api.schemas.text import JSONObject, Text
 from raypx.db.enums import ArtifactKind, ConversationStatus, MessageRole, RunStatus
 
 
@@ -24,11 +25,11 @@ class ModelOut(BaseModel):
 
 class RunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    feature: str = Field(default="summarize", examples=["summarize", "rewrite", "extraction"])
-    input: str | None = Field(default=None, description="Text to work on")
+    feature: Text = Field(default="summarize", examples=["summarize", "rewrite", "extraction"])
+    input: Text | None = Field(default=None, description="Text to work on")
     document_id: uuid.UUID | None = None
-    model: str | None = Field(default=None, examples=["mock:raypx-1"])
-    options: dict[str, Any] = Field(default_factory=dict, examples=[{"tone": "friendly"}])
+    model: Text | None = Field(default=None, examples=["mock:raypx-1"])
+    options: JSONObject = Field(default_factory=dict, examples=[{"tone": "friendly"}])
 
 
 class ArtifactOut(BaseModel):
@@ -68,13 +69,13 @@ class RunPage(BaseModel):
 
 class ConversationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: str = "New conversation"
-    task: str = "chat"
+    title: Text = "New conversation"
+    task: Text = "chat"
 
 
 class ConversationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: str | None = None
+    title: Text | None = None
     status: ConversationStatus | None = None
 
 
@@ -95,8 +96,8 @@ class ConversationPage(BaseModel):
 
 class MessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    content: str
-    model: str | None = None
+    content: Text
+    model: Text | None = None
     stream: bool = False
 
 
@@ -140,9 +141,9 @@ class ProfileOut(BaseModel):
 
 class ProfileUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    default_model: str | None = None
-    preferred_locale: str | None = None
-    output_tone: str | None = None
+    default_model: Text | None = None
+    preferred_locale: Text | None = None
+    output_tone: Text | None = None
     marketing_opt_in: bool | None = None
 
 

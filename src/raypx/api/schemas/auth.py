@@ -9,11 +9,12 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from raypx.api.schemas.text import StrictText
 from raypx.auth import service
 from raypx.db.models import Account, Session, User
 from raypx.errors import Invalid
@@ -25,7 +26,31 @@ def _email(value: str) -> str:
     return service.normalize_email(value)
 
 
-Email = Annotated[StrictStr, AfterValidator(_email)]
+def _at_most(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            message = f"Too big: expected string to have <={limit} characters"
+            raise PydanticCustomError("too_big", message)
+        return value
+
+    return AfterValidator(check)
+
+
+def _web_url(value: str) -> str:
+    # Better Auth stores any string; a `javascript:` or `data:` "image" would run or render in
+    # every client that shows it, so only web addresses are kept: http(s), or a path on this site.
+    parts = urlsplit(value)
+    web = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    if not web and not (parts.scheme == "" and value.startswith("/")):
+        raise PydanticCustomError("invalid_url", "Invalid URL")
+    return value
+
+
+NAME_MAX_CHARS = 256
+IMAGE_MAX_CHARS = 2048
+Email = Annotated[StrictText, AfterValidator(_email)]
+Name = Annotated[StrictText, _at_most(NAME_MAX_CHARS)]
+ImageURL = Annotated[StrictText, _at_most(IMAGE_MAX_CHARS), AfterValidator(_web_url)]
 
 
 class Body(BaseModel):
@@ -33,81 +58,81 @@ class Body(BaseModel):
 
 
 class SignUpBody(Body):
-    name: StrictStr
+    name: Name
     email: Email
-    password: StrictStr
-    image: StrictStr | None = None
-    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+    password: StrictText
+    image: ImageURL | None = None
+    callback_url: StrictText | None = Field(None, alias="callbackURL")
     remember_me: bool | None = Field(None, alias="rememberMe")
 
 
 class SignInBody(Body):
-    email: StrictStr
-    password: StrictStr
-    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+    email: StrictText
+    password: StrictText
+    callback_url: StrictText | None = Field(None, alias="callbackURL")
     remember_me: bool | None = Field(None, alias="rememberMe")
 
 
 class RevokeSessionBody(Body):
-    token: StrictStr
+    token: StrictText
 
 
 class UpdateUserBody(Body):
-    name: StrictStr | None = None
-    image: StrictStr | None = None
-    email: StrictStr | None = None
+    name: Name | None = None
+    image: ImageURL | None = None
+    email: StrictText | None = None
 
 
 class ChangePasswordBody(Body):
-    new_password: StrictStr = Field(alias="newPassword")
-    current_password: StrictStr = Field(alias="currentPassword")
+    new_password: StrictText = Field(alias="newPassword")
+    current_password: StrictText = Field(alias="currentPassword")
     revoke_other_sessions: bool | None = Field(None, alias="revokeOtherSessions")
 
 
 class ChangeEmailBody(Body):
     new_email: Email = Field(alias="newEmail")
-    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+    callback_url: StrictText | None = Field(None, alias="callbackURL")
 
 
 class DeleteUserBody(Body):
-    password: StrictStr | None = None
-    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+    password: StrictText | None = None
+    callback_url: StrictText | None = Field(None, alias="callbackURL")
 
 
 class RequestPasswordResetBody(Body):
-    email: StrictStr
-    redirect_to: StrictStr | None = Field(None, alias="redirectTo")
+    email: StrictText
+    redirect_to: StrictText | None = Field(None, alias="redirectTo")
 
 
 class ResetPasswordBody(Body):
-    new_password: StrictStr = Field(alias="newPassword")
-    token: StrictStr | None = None
+    new_password: StrictText = Field(alias="newPassword")
+    token: StrictText | None = None
 
 
 class SendVerificationEmailBody(Body):
-    email: StrictStr
-    callback_url: StrictStr | None = Field(None, alias="callbackURL")
+    email: StrictText
+    callback_url: StrictText | None = Field(None, alias="callbackURL")
 
 
 class SocialSignInBody(Body):
-    provider: StrictStr
-    callback_url: StrictStr | None = Field(None, alias="callbackURL")
-    new_user_callback_url: StrictStr | None = Field(None, alias="newUserCallbackURL")
-    error_callback_url: StrictStr | None = Field(None, alias="errorCallbackURL")
+    provider: StrictText
+    callback_url: StrictText | None = Field(None, alias="callbackURL")
+    new_user_callback_url: StrictText | None = Field(None, alias="newUserCallbackURL")
+    error_callback_url: StrictText | None = Field(None, alias="errorCallbackURL")
     disable_redirect: bool | None = Field(None, alias="disableRedirect")
-    scopes: list[StrictStr] | None = None
+    scopes: list[StrictText] | None = None
 
 
 class LinkSocialBody(Body):
-    provider: StrictStr
-    callback_url: StrictStr | None = Field(None, alias="callbackURL")
-    error_callback_url: StrictStr | None = Field(None, alias="errorCallbackURL")
-    scopes: list[StrictStr] | None = None
+    provider: StrictText
+    callback_url: StrictText | None = Field(None, alias="callbackURL")
+    error_callback_url: StrictText | None = Field(None, alias="errorCallbackURL")
+    scopes: list[StrictText] | None = None
 
 
 class UnlinkAccountBody(Body):
-    provider_id: StrictStr = Field(alias="providerId")
-    account_id: StrictStr | None = Field(None, alias="accountId")
+    provider_id: StrictText = Field(alias="providerId")
+    account_id: StrictText | None = Field(None, alias="accountId")
 
 
 def _js_type(value: Any) -> str:
@@ -150,7 +175,7 @@ def parse_body(raw: bytes, content_type: str, model: type[M]) -> M:
     else:
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             raise Invalid("Invalid JSON in request body", code="BAD_REQUEST") from None
     if not isinstance(data, dict):
         raise validation_error(f"Invalid input: expected object, received {_js_type(data)}")

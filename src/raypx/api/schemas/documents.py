@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from raypx.api.schemas.text import JSONObject, Text
 from raypx.db.enums import DocumentStatus
 from raypx.documents.service import MAX_TITLE_CHARS
 
@@ -36,10 +37,10 @@ class DocumentPage(BaseModel):
 
 class DocumentUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
+    title: Text = Field(min_length=1, max_length=MAX_TITLE_CHARS)
 
 
 class SummarizeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    model: str | None = Field(default=None, examples=["mock:raypx-1"])
-    options: dict[str, Any] = Field(default_factory=dict, examples=[{"max_sentences": 3}])
+    model: Text | None = Field(default=None, examples=["mock:raypx-1"])
+    options: JSONObject = Field(default_factory=dict, examples=[{"max_sentences": 3}])
