@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from raypx.ai import service as runs
 from raypx.api.deps import CurrentUser, SessionDep, ai_runtime, document_storage
 from raypx.api.schemas.ai import ArtifactOut, ModelOut, RunCreate, RunDetail, RunOut, RunPage
+from raypx.api.schemas.errors import errors
 from raypx.api.schemas.text import Text
 from raypx.db.enums import RunStatus
 from raypx.documents import service as documents
@@ -17,7 +18,7 @@ from raypx.errors import Invalid
 router = APIRouter(prefix="/api", tags=["ai"])
 
 
-@router.get("/models", response_model=list[ModelOut])
+@router.get("/models", response_model=list[ModelOut], responses=errors())
 async def list_models(request: Request) -> list[ModelOut]:
     return [
         ModelOut(
@@ -33,7 +34,12 @@ async def list_models(request: Request) -> list[ModelOut]:
     ]
 
 
-@router.post("/runs", status_code=202, response_model=RunOut)
+@router.post(
+    "/runs",
+    status_code=202,
+    response_model=RunOut,
+    responses=errors(400, 401, 402, 403, 404, 409, 422),
+)
 async def create_run(
     body: RunCreate, user: CurrentUser, session: SessionDep, request: Request
 ) -> RunOut:
@@ -52,7 +58,7 @@ async def create_run(
     return RunOut.model_validate(run)
 
 
-@router.get("/runs", response_model=RunPage)
+@router.get("/runs", response_model=RunPage, responses=errors(400, 401, 422))
 async def list_runs(
     user: CurrentUser,
     session: SessionDep,
@@ -69,7 +75,7 @@ async def list_runs(
     )
 
 
-@router.get("/runs/{run_id}", response_model=RunDetail)
+@router.get("/runs/{run_id}", response_model=RunDetail, responses=errors(401, 404, 422))
 async def get_run(run_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> RunDetail:
     run = await runs.get_run(session, user.id, run_id)
     artifacts = await runs.list_artifacts(session, user.id, run_id)
@@ -79,12 +85,19 @@ async def get_run(run_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> 
     )
 
 
-@router.post("/runs/{run_id}/cancel", response_model=RunOut)
+@router.post(
+    "/runs/{run_id}/cancel", response_model=RunOut, responses=errors(401, 403, 404, 409, 422)
+)
 async def cancel_run(run_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> RunOut:
     return RunOut.model_validate(await runs.cancel_run(session, user.id, run_id))
 
 
-@router.post("/runs/{run_id}/retry", status_code=202, response_model=RunOut)
+@router.post(
+    "/runs/{run_id}/retry",
+    status_code=202,
+    response_model=RunOut,
+    responses=errors(400, 401, 402, 403, 404, 409, 422),
+)
 async def retry_run(
     run_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
 ) -> RunOut:
@@ -92,7 +105,7 @@ async def retry_run(
     return RunOut.model_validate(run)
 
 
-@router.get("/artifacts/{artifact_id}", response_model=ArtifactOut)
+@router.get("/artifacts/{artifact_id}", response_model=ArtifactOut, responses=errors(401, 404, 422))
 async def get_artifact(
     artifact_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> ArtifactOut:

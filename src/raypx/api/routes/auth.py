@@ -19,17 +19,23 @@ from raypx.api.routes.auth_common import (
     Config,
     Meta,
     body_of,
+    documented,
     guarded_router,
     json,
     signed_in_cookies,
 )
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import errors
 from raypx.auth import cookies, redact, service, sessions
 
 endpoints = guarded_router()
 
 
-@endpoints.post("/sign-up/email")
+@endpoints.post(
+    "/sign-up/email",
+    responses=errors(400, 403, 422),
+    openapi_extra=documented(schemas.SignUpBody),
+)
 async def sign_up_email(
     body: Annotated[schemas.SignUpBody, Depends(body_of(schemas.SignUpBody))],
     db: AuthDb,
@@ -51,7 +57,11 @@ async def sign_up_email(
     return json(payload, set_cookies=signed_in_cookies(cfg, signed))
 
 
-@endpoints.post("/sign-in/email")
+@endpoints.post(
+    "/sign-in/email",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(schemas.SignInBody),
+)
 async def sign_in_email(
     request: Request,
     body: Annotated[schemas.SignInBody, Depends(body_of(schemas.SignInBody))],
@@ -84,7 +94,7 @@ async def sign_in_email(
     return json({"redirect": False, "token": signed.token, "user": user}, set_cookies=set_cookies)
 
 
-@endpoints.get("/get-session")
+@endpoints.get("/get-session", responses=errors(400))
 async def get_session(
     request: Request,
     db: AuthDb,
@@ -121,7 +131,7 @@ async def get_session(
     return response
 
 
-@endpoints.post("/sign-out")
+@endpoints.post("/sign-out", responses=errors(403))
 async def sign_out(request: Request, db: AuthDb, cfg: Config) -> Response:
     credentials = cookies.read_credentials(request.headers, cfg)
     if credentials is not None:
@@ -129,13 +139,17 @@ async def sign_out(request: Request, db: AuthDb, cfg: Config) -> Response:
     return json({"success": True}, set_cookies=cookies.clearing_cookies(cfg))
 
 
-@endpoints.get("/list-sessions")
+@endpoints.get("/list-sessions", responses=errors(401))
 async def list_sessions(db: AuthDb, auth: Auth, meta: Meta) -> Response:
     rows = await sessions.list_user_sessions(db, auth.user.id, meta.now)
     return json(schemas.sessions_json(rows, auth.session, auth.token))
 
 
-@endpoints.post("/revoke-session")
+@endpoints.post(
+    "/revoke-session",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(schemas.RevokeSessionBody),
+)
 async def revoke_session(
     body: Annotated[schemas.RevokeSessionBody, Depends(body_of(schemas.RevokeSessionBody))],
     db: AuthDb,
@@ -145,19 +159,23 @@ async def revoke_session(
     return json({"status": True})
 
 
-@endpoints.post("/revoke-sessions")
+@endpoints.post("/revoke-sessions", responses=errors(401, 403))
 async def revoke_sessions(db: AuthDb, auth: Auth) -> Response:
     await sessions.revoke_user_sessions(db, auth.user.id)
     return json({"status": True})
 
 
-@endpoints.post("/revoke-other-sessions")
+@endpoints.post("/revoke-other-sessions", responses=errors(401, 403))
 async def revoke_other_sessions(db: AuthDb, auth: Auth) -> Response:
     await sessions.revoke_user_sessions(db, auth.user.id, keep=auth.session.id)
     return json({"status": True})
 
 
-@endpoints.post("/update-user")
+@endpoints.post(
+    "/update-user",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(schemas.UpdateUserBody),
+)
 async def update_user(
     body: Annotated[schemas.UpdateUserBody, Depends(body_of(schemas.UpdateUserBody))],
     db: AuthDb,
@@ -174,7 +192,11 @@ async def update_user(
     return json({"status": True}, set_cookies=[cookies.session_cookie(cfg, auth.token, max_age)])
 
 
-@endpoints.post("/change-password")
+@endpoints.post(
+    "/change-password",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(schemas.ChangePasswordBody),
+)
 async def change_password(
     body: Annotated[schemas.ChangePasswordBody, Depends(body_of(schemas.ChangePasswordBody))],
     db: AuthDb,
@@ -197,7 +219,11 @@ async def change_password(
     return json({"token": signed.token, "user": user}, set_cookies=signed_in_cookies(cfg, signed))
 
 
-@endpoints.post("/delete-user")
+@endpoints.post(
+    "/delete-user",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(schemas.DeleteUserBody),
+)
 async def delete_user(
     body: Annotated[schemas.DeleteUserBody, Depends(body_of(schemas.DeleteUserBody))],
     db: AuthDb,
@@ -212,7 +238,7 @@ async def delete_user(
     return json(payload, set_cookies=cookies.clearing_cookies(cfg))
 
 
-@endpoints.get("/list-accounts")
+@endpoints.get("/list-accounts", responses=errors(401))
 async def list_accounts(db: AuthDb, auth: Auth) -> Response:
     rows = await service.list_accounts(db, auth.user.id)
     return json([schemas.account_json(row) for row in rows])

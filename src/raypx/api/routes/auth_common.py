@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from raypx.api import deps
 from raypx.api.routes import auth_deps
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import errors
 from raypx.auth import cookies, mail
 from raypx.auth.config import AuthConfig, RequestMeta
 from raypx.auth.sessions import Authenticated, SignedIn
@@ -32,6 +33,13 @@ def body_of(model: type[M]) -> Callable[[Request], Coroutine[Any, Any, M]]:
         return schemas.parse_body(raw, request.headers.get("content-type", ""), model)
 
     return parse
+
+
+def documented(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra` describing the body `body_of(model)` parses, which FastAPI cannot see."""
+    schema = model.model_json_schema(by_alias=True)
+    kinds = ("application/json", "application/x-www-form-urlencoded")
+    return {"requestBody": {"required": True, "content": {k: {"schema": schema} for k in kinds}}}
 
 
 # `async def` on purpose: FastAPI runs a plain `def` dependency in its thread pool, a hop
@@ -73,4 +81,4 @@ def send_later(tasks: BackgroundTasks, cfg: AuthConfig, message: mail.OutgoingMa
 
 def guarded_router() -> APIRouter:
     """A router whose every route is rate limited and Origin-checked before its handler."""
-    return APIRouter(dependencies=[Depends(auth_deps.guard)])
+    return APIRouter(dependencies=[Depends(auth_deps.guard)], responses=errors(429))

@@ -15,11 +15,13 @@ from raypx.api.routes.auth_common import (
     Config,
     Meta,
     body_of,
+    documented,
     guarded_router,
     json,
     send_later,
 )
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import REDIRECT, errors
 from raypx.api.schemas.text import Text
 from raypx.auth import origin, verification
 from raypx.errors import RaypxError
@@ -27,7 +29,11 @@ from raypx.errors import RaypxError
 endpoints = guarded_router()
 
 
-@endpoints.post("/change-email")
+@endpoints.post(
+    "/change-email",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(schemas.ChangeEmailBody),
+)
 async def change_email(
     body: Annotated[schemas.ChangeEmailBody, Depends(body_of(schemas.ChangeEmailBody))],
     db: AuthDb,
@@ -43,7 +49,11 @@ async def change_email(
     return json({"status": True})
 
 
-@endpoints.post("/request-password-reset")
+@endpoints.post(
+    "/request-password-reset",
+    responses=errors(400, 403),
+    openapi_extra=documented(schemas.RequestPasswordResetBody),
+)
 async def request_password_reset(
     body: Annotated[
         schemas.RequestPasswordResetBody, Depends(body_of(schemas.RequestPasswordResetBody))
@@ -69,7 +79,7 @@ def with_query(url: str, **params: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
-@endpoints.get("/reset-password/{token}")
+@endpoints.get("/reset-password/{token}", responses=errors(400, 403) | REDIRECT)
 async def reset_password_link(
     token: Text,
     db: AuthDb,
@@ -84,7 +94,11 @@ async def reset_password_link(
     return redirect(with_query(target, error="INVALID_TOKEN"))
 
 
-@endpoints.post("/reset-password")
+@endpoints.post(
+    "/reset-password",
+    responses=errors(400, 403),
+    openapi_extra=documented(schemas.ResetPasswordBody),
+)
 async def reset_password(
     body: Annotated[schemas.ResetPasswordBody, Depends(body_of(schemas.ResetPasswordBody))],
     db: AuthDb,
@@ -97,7 +111,11 @@ async def reset_password(
     return json({"status": True})
 
 
-@endpoints.post("/send-verification-email")
+@endpoints.post(
+    "/send-verification-email",
+    responses=errors(400, 403),
+    openapi_extra=documented(schemas.SendVerificationEmailBody),
+)
 async def send_verification_email(
     body: Annotated[
         schemas.SendVerificationEmailBody, Depends(body_of(schemas.SendVerificationEmailBody))
@@ -114,7 +132,7 @@ async def send_verification_email(
     return json({"status": True})
 
 
-@endpoints.get("/verify-email")
+@endpoints.get("/verify-email", responses=errors(400, 401, 403) | REDIRECT)
 async def verify_email(
     db: AuthDb,
     cfg: Config,

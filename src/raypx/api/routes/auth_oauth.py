@@ -17,11 +17,13 @@ from raypx.api.routes.auth_common import (
     Config,
     Meta,
     body_of,
+    documented,
     guarded_router,
     json,
     signed_in_cookies,
 )
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import REDIRECT, errors
 from raypx.api.schemas.text import Text
 from raypx.auth import cookies, oauth, oauth_accounts
 from raypx.auth.config import AuthConfig
@@ -44,7 +46,11 @@ def _redirect(location: str, set_cookies: list[str]) -> Response:
     return response
 
 
-@endpoints.post("/sign-in/social")
+@endpoints.post(
+    "/sign-in/social",
+    responses=errors(400, 403, 404),
+    openapi_extra=documented(schemas.SocialSignInBody),
+)
 async def sign_in_social(
     body: Annotated[schemas.SocialSignInBody, Depends(body_of(schemas.SocialSignInBody))],
     db: AuthDb,
@@ -64,7 +70,11 @@ async def sign_in_social(
     return _started(cfg, started, redirect=not body.disable_redirect)
 
 
-@endpoints.post("/link-social")
+@endpoints.post(
+    "/link-social",
+    responses=errors(400, 401, 403, 404),
+    openapi_extra=documented(schemas.LinkSocialBody),
+)
 async def link_social(
     body: Annotated[schemas.LinkSocialBody, Depends(body_of(schemas.LinkSocialBody))],
     db: AuthDb,
@@ -85,7 +95,7 @@ async def link_social(
     return _started(cfg, started, redirect=True)
 
 
-@endpoints.get("/callback/{provider_id}")
+@endpoints.get("/callback/{provider_id}", responses=errors(400) | REDIRECT)
 async def callback(
     provider_id: Text,
     request: Request,
@@ -118,7 +128,11 @@ async def callback(
     return _redirect(finished.redirect, set_cookies)
 
 
-@endpoints.post("/unlink-account")
+@endpoints.post(
+    "/unlink-account",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(schemas.UnlinkAccountBody),
+)
 async def unlink_account(
     body: Annotated[schemas.UnlinkAccountBody, Depends(body_of(schemas.UnlinkAccountBody))],
     db: AuthDb,
@@ -130,7 +144,7 @@ async def unlink_account(
     return json({"status": True})
 
 
-@endpoints.get("/error")
+@endpoints.get("/error", responses=errors(400))
 async def error_page(error: Annotated[Text, Query()] = "unknown") -> Response:
     """Where a failed callback lands when the flow named no error callback URL."""
     return json({"message": "OAuth sign-in failed", "code": error.upper()}, status=400)

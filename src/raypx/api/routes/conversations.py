@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -22,13 +23,22 @@ from raypx.api.schemas.ai import (
     TurnOut,
     UsageOut,
 )
+from raypx.api.schemas.errors import errors
 from raypx.api.schemas.text import Text
 from raypx.db.enums import ConversationStatus
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
+SSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "`stream: true`: server-sent events `run`, `delta`…, `done`",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    },
+}
 
 
-@router.post("", status_code=201, response_model=ConversationOut)
+@router.post(
+    "", status_code=201, response_model=ConversationOut, responses=errors(400, 401, 403, 422)
+)
 async def create_conversation(
     body: ConversationCreate, user: CurrentUser, session: SessionDep
 ) -> ConversationOut:
@@ -38,7 +48,7 @@ async def create_conversation(
     return ConversationOut.model_validate(conversation)
 
 
-@router.get("", response_model=ConversationPage)
+@router.get("", response_model=ConversationPage, responses=errors(400, 401, 422))
 async def list_conversations(
     user: CurrentUser,
     session: SessionDep,
@@ -54,7 +64,7 @@ async def list_conversations(
     )
 
 
-@router.get("/{conversation_id}", response_model=ConversationOut)
+@router.get("/{conversation_id}", response_model=ConversationOut, responses=errors(401, 404, 422))
 async def get_conversation(
     conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> ConversationOut:
@@ -62,7 +72,9 @@ async def get_conversation(
     return ConversationOut.model_validate(conversation)
 
 
-@router.patch("/{conversation_id}", response_model=ConversationOut)
+@router.patch(
+    "/{conversation_id}", response_model=ConversationOut, responses=errors(400, 401, 403, 404, 422)
+)
 async def update_conversation(
     conversation_id: uuid.UUID, body: ConversationUpdate, user: CurrentUser, session: SessionDep
 ) -> ConversationOut:
@@ -72,7 +84,7 @@ async def update_conversation(
     return ConversationOut.model_validate(conversation)
 
 
-@router.delete("/{conversation_id}", status_code=204)
+@router.delete("/{conversation_id}", status_code=204, responses=errors(401, 403, 404, 422))
 async def delete_conversation(
     conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> Response:
@@ -80,7 +92,9 @@ async def delete_conversation(
     return Response(status_code=204)
 
 
-@router.get("/{conversation_id}/messages", response_model=MessagePage)
+@router.get(
+    "/{conversation_id}/messages", response_model=MessagePage, responses=errors(400, 401, 404, 422)
+)
 async def list_messages(
     conversation_id: uuid.UUID,
     user: CurrentUser,
@@ -115,7 +129,12 @@ def turn_out(result: chat.TurnResult) -> TurnOut:
     )
 
 
-@router.post("/{conversation_id}/messages", response_model=TurnOut, status_code=201)
+@router.post(
+    "/{conversation_id}/messages",
+    response_model=TurnOut,
+    status_code=201,
+    responses=errors(400, 401, 402, 403, 404, 409, 422) | SSE,
+)
 async def post_message(
     conversation_id: uuid.UUID,
     body: MessageCreate,

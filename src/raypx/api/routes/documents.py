@@ -24,6 +24,7 @@ from raypx.api.schemas.documents import (
     DocumentUpdate,
     SummarizeRequest,
 )
+from raypx.api.schemas.errors import errors
 from raypx.api.schemas.text import Text
 from raypx.db.enums import DocumentStatus
 from raypx.documents import service as documents
@@ -52,6 +53,17 @@ UPLOAD_BODY: dict[str, Any] = {
 }
 
 
+# The stored file, served as the type its bytes were sniffed as (any of these).
+SNIFFED_TYPES = {*sniffing.EXTRACTABLE_TYPES, sniffing.ZIP, sniffing.EXECUTABLE, sniffing.BINARY}
+DOWNLOAD: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The file's bytes",
+        "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                    for kind in sorted(SNIFFED_TYPES)},
+    }
+}  # fmt: skip
+
+
 def content_disposition(title: str) -> str:
     """RFC 6266: an ASCII fallback `filename` and the exact name as UTF-8 in `filename*`."""
     name = documents.clean_text_line(title) or "document"
@@ -61,7 +73,13 @@ def content_disposition(title: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-@router.post("", status_code=201, response_model=DocumentOut, openapi_extra=UPLOAD_BODY)
+@router.post(
+    "",
+    status_code=201,
+    response_model=DocumentOut,
+    openapi_extra=UPLOAD_BODY,
+    responses=errors(400, 401, 402, 403, 422),
+)
 async def upload_document(
     request: Request, user: CurrentUser, factory: SessionFactoryDep, settings: SettingsDep
 ) -> DocumentOut:
@@ -76,7 +94,7 @@ async def upload_document(
     return DocumentOut.model_validate(document)
 
 
-@router.get("", response_model=DocumentPage)
+@router.get("", response_model=DocumentPage, responses=errors(400, 401, 422))
 async def list_documents(
     user: CurrentUser,
     session: SessionDep,
@@ -92,14 +110,18 @@ async def list_documents(
     )
 
 
-@router.get("/{document_id}", response_model=DocumentOut)
+@router.get("/{document_id}", response_model=DocumentOut, responses=errors(401, 404, 422))
 async def get_document(
     document_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> DocumentOut:
     return DocumentOut.model_validate(await documents.get_document(session, user.id, document_id))
 
 
-@router.get("/{document_id}/content", response_class=StreamingResponse)
+@router.get(
+    "/{document_id}/content",
+    response_class=StreamingResponse,
+    responses=errors(401, 404, 422) | DOWNLOAD,
+)
 async def download_document(
     document_id: uuid.UUID, user: CurrentUser, session: SessionDep, request: Request
 ) -> StreamingResponse:
@@ -120,7 +142,9 @@ async def download_document(
     )
 
 
-@router.patch("/{document_id}", response_model=DocumentOut)
+@router.patch(
+    "/{document_id}", response_model=DocumentOut, responses=errors(400, 401, 403, 404, 422)
+)
 async def rename_document(
     document_id: uuid.UUID, body: DocumentUpdate, user: CurrentUser, session: SessionDep
 ) -> DocumentOut:
@@ -128,7 +152,7 @@ async def rename_document(
     return DocumentOut.model_validate(document)
 
 
-@router.delete("/{document_id}", status_code=204)
+@router.delete("/{document_id}", status_code=204, responses=errors(401, 403, 404, 422))
 async def delete_document(
     document_id: uuid.UUID, user: CurrentUser, factory: SessionFactoryDep, request: Request
 ) -> Response:
@@ -136,7 +160,12 @@ async def delete_document(
     return Response(status_code=204)
 
 
-@router.post("/{document_id}/summarize", status_code=202, response_model=RunOut)
+@router.post(
+    "/{document_id}/summarize",
+    status_code=202,
+    response_model=RunOut,
+    responses=errors(400, 401, 402, 403, 404, 409, 422),
+)
 async def summarize_document(
     document_id: uuid.UUID,
     user: CurrentUser,

@@ -7,13 +7,14 @@ from fastapi import APIRouter, Request
 from raypx.ai.runtime import AIRuntime
 from raypx.api.deps import CurrentUser, SessionDep, SettingsDep
 from raypx.api.schemas.ai import MeOut, ProfileOut, ProfileUpdate
+from raypx.api.schemas.errors import errors
 from raypx.billing import service as billing
 from raypx.profiles import service as profiles
 
 router = APIRouter(prefix="/api/me", tags=["me"])
 
 
-@router.get("", response_model=MeOut)
+@router.get("", response_model=MeOut, responses=errors(401))
 async def me(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> MeOut:
     view = await profiles.overview(session, user.id, settings)
     subscription = view.subscription
@@ -34,7 +35,7 @@ async def me(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> M
     )
 
 
-@router.patch("/profile", response_model=ProfileOut)
+@router.patch("/profile", response_model=ProfileOut, responses=errors(400, 401, 403, 422))
 async def update_profile(
     body: ProfileUpdate, user: CurrentUser, session: SessionDep, request: Request
 ) -> ProfileOut:

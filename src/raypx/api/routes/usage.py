@@ -11,14 +11,18 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from raypx.api.deps import CurrentUser, SessionDep, SessionFactoryDep
+from raypx.api.schemas.errors import errors
 from raypx.api.schemas.text import Text
 from raypx.usage import reports
 
 router = APIRouter(prefix="/api/usage", tags=["usage"])
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}
 CSV_COLUMNS = ["id", "created_at", "metric", "quantity", "model", "feature", "cost_usd", "run_id"]
 
 
-@router.get("")
+@router.get("", responses=errors(400, 401, 422))
 async def usage_report(
     user: CurrentUser,
     session: SessionDep,
@@ -47,7 +51,7 @@ async def usage_report(
     }
 
 
-@router.get("/export.csv")
+@router.get("/export.csv", response_class=StreamingResponse, responses=errors(400, 401, 422) | CSV)
 async def export_csv(
     user: CurrentUser,
     factory: SessionFactoryDep,
