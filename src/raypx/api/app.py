@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.engine import URL
 
-from raypx import __version__
+from raypx import __version__, offload
 from raypx.ai import chat
 from raypx.ai.runtime import AIRuntime
 from raypx.api.errors import install_error_handlers
@@ -56,6 +56,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
             await app.state.ai.providers.aclose()
             await app.state.direct_pool.close()
             await engine.dispose()
+            offload.stop_running()  # CPU work nobody awaits any more must not delay the exit
 
     app = FastAPI(
         title="Raypx",
