@@ -19,6 +19,7 @@ from raypx.api.routes import (
     auth_deps,
     billing,
     conversations,
+    docs,
     documents,
     health,
     me,
@@ -62,7 +63,8 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
         title="Raypx",
         version=__version__,
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # served by routes.docs, from local files
+        redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
@@ -71,6 +73,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(docs.router)
     app.include_router(metrics.router)
     app.include_router(auth.router)
     app.include_router(me.router)
