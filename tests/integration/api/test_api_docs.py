@@ -75,6 +75,8 @@ async def test_swagger_ui_renders_in_a_browser_with_no_other_origin(
             )
             await page.goto(url + "/api/docs")
             # Operations rendered from the OpenAPI document: the UI really started.
-            await page.wait_for_selector('.opblock-summary-path:has-text("/api/runs")', timeout=20000)
+            await page.wait_for_selector(
+                '.opblock-summary-path:has-text("/api/runs")', timeout=20000
+            )
             await browser.close()
     assert problems == []  # no CSP violation, nothing from a CDN
