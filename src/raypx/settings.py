@@ -14,13 +14,22 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from raypx.errors import ConfigurationError
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"}
 
 
@@ -56,7 +65,8 @@ class Settings(BaseSettings):
     )
     home: Path = Field(default_factory=default_home)
     secret: SecretStr | None = None
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = "http://127.0.0.1:8000"  # unset: derived from host and port (see below)
+    _base_url_derived: bool = PrivateAttr(default=False)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -150,6 +160,29 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("RAYPX_BASE_URL must start with http:// or https://")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _derive_base_url(self) -> Settings:
+        """Unset RAYPX_BASE_URL: the address we listen on, so `--port 18301` signs in."""
+        if "base_url" not in self.model_fields_set:
+            self._base_url_derived = True
+            host = "127.0.0.1" if self.host in WILDCARD_HOSTS else self.host
+            host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+            self.base_url = f"http://{host}:{self.port}"
+        return self
+
+    @property
+    def base_url_configured(self) -> bool:
+        return not self._base_url_derived
+
+    @property
+    def loopback_origins(self) -> list[str]:
+        """Trusted besides the base URL when it is derived and we listen on loopback: a browser
+        opened at localhost (or ::1) sends that origin, and only this machine can send it."""
+        host = self.base_url.split("//", 1)[1].rsplit(":", 1)[0]
+        if self.base_url_configured or host not in LOOPBACK_NAMES:
+            return []
+        return [f"http://{name}:{self.port}" for name in LOOPBACK_NAMES]
 
     @property
     def uses_embedded_database(self) -> bool:

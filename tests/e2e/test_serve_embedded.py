@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -122,3 +123,25 @@ def test_zero_config_serve_is_ready_and_keeps_data_across_restarts(serve: Any) -
     )
     assert read.stdout.strip() == "a@x"
     stop(process)
+
+
+def test_a_killed_serve_does_not_keep_the_embedded_server_running_forever(serve: Any) -> None:
+    home, start = serve
+    pgdata = home / "pgdata"
+    try:
+        crashed, port = start()
+        wait_until_ready(crashed, port)
+        crashed.send_signal(signal.SIGKILL)
+        crashed.communicate(timeout=10)
+        assert crashed.pid in json.loads((pgdata / ".handle_pids.json").read_text())
+
+        process, port = start()
+        wait_until_ready(process, port)
+        stop(process)
+        # The last live process stopped the server, although the crashed one never detached.
+        assert not (pgdata / "postmaster.pid").exists(), "server left running"
+        assert json.loads((pgdata / ".handle_pids.json").read_text()) == []
+    finally:
+        postmaster = pgdata / "postmaster.pid"
+        if postmaster.exists():  # do not leak a server when the assertion fails
+            os.kill(int(postmaster.read_text().split()[0]), signal.SIGTERM)

@@ -227,3 +227,21 @@ def test_periodic_jobs_fire_once_per_tick_with_two_workers(
     # one tick per second, none skipped
     seconds = [t[0].timestamp() for t in ticks]
     assert all(b - a == 1 for a, b in itertools.pairwise(seconds))
+
+
+def test_sigterm_during_offline_model_work_keeps_the_grace_period(
+    db: Database, spawn_worker: Spawn
+) -> None:
+    """The offline model is CPU-bound; it must not keep the worker from hearing SIGTERM."""
+    [job_id] = enqueue(db, "e2e.offline_model", payload='{"calls": 160}')  # ~20 s of CPU
+    worker = spawn_worker("--grace-period", "2")
+    db.wait_until("SELECT count(*) FROM execution", lambda n: n == 1)
+    signalled = time.monotonic()
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(30) == 0
+    latency = time.monotonic() - signalled
+    print(f"SIGTERM to exit: {latency:.2f} s")
+    assert latency < 2 + 3, f"{latency:.1f} s with a 2 s grace period"
+    # Not lost: put back as never claimed, for the next worker.
+    assert db.rows("SELECT status, attempts FROM job WHERE id = %s", job_id) == [("queued", 0)]
+    assert db.value("SELECT ended_at FROM execution") is None  # it really was cut short

@@ -12,8 +12,12 @@ from typing import Any
 
 from sqlalchemy import text
 
+from raypx.ai.providers.base import ChatMessage, CompletionRequest
+from raypx.ai.providers.mock import MockProvider
+from raypx.ai.registry import ModelRegistry
 from raypx.jobs.registry import JobContext, task
 from raypx.jobs.schedules import Every
+from tests.fakes.texts import varied_text
 
 
 async def record(context: JobContext, sql: str) -> None:
@@ -52,6 +56,30 @@ async def until_released(payload: dict[str, Any], context: JobContext) -> str:
             if await session.scalar(text("SELECT count(*) FROM release")):
                 return "released"
         await asyncio.sleep(0.05)
+
+
+@task("e2e.offline_model")
+async def offline_model(payload: dict[str, Any], context: JobContext) -> int:
+    """CPU-bound work in the offline model: `calls` summaries of a long text (~0.3 s each)."""
+    await record(
+        context,
+        "INSERT INTO execution (job_id, attempt, pid, started_at) "
+        "VALUES (:job_id, :attempt, :pid, clock_timestamp())",
+    )
+    text = varied_text(payload.get("sentences", 2000))
+    model = ModelRegistry.from_settings(context.settings).resolve("mock:raypx-1")
+    request = CompletionRequest(
+        model, [ChatMessage("user", text)], task="summarize", input_text=text
+    )
+    provider = MockProvider()
+    for _ in range(payload["calls"]):
+        await provider.complete(request)
+    await record(
+        context,
+        "UPDATE execution SET ended_at = clock_timestamp() "
+        "WHERE job_id = :job_id AND attempt = :attempt AND pid = :pid",
+    )
+    return int(payload["calls"])
 
 
 if os.environ.get("RAYPX_E2E_PERIODIC"):

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.engine import URL
 
-from raypx import __version__
+from raypx import __version__, offload
 from raypx.ai import chat
 from raypx.ai.runtime import AIRuntime
 from raypx.api.errors import install_error_handlers
@@ -19,6 +19,7 @@ from raypx.api.routes import (
     auth_deps,
     billing,
     conversations,
+    docs,
     documents,
     health,
     me,
@@ -56,12 +57,14 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
             await app.state.ai.providers.aclose()
             await app.state.direct_pool.close()
             await engine.dispose()
+            offload.stop_running()  # CPU work nobody awaits any more must not delay the exit
 
     app = FastAPI(
         title="Raypx",
         version=__version__,
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # served by routes.docs, from local files
+        redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
@@ -73,6 +76,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(docs.router)
     app.include_router(metrics.router)
     app.include_router(auth.router)
     app.include_router(me.router)

@@ -53,7 +53,9 @@ class AuthConfig:
             base_url=settings.base_url,
             secret=settings.secret_value(),
             https=settings.is_https,
-            trusted=origin.trusted_origins(settings.base_url, settings.trusted_origins),
+            trusted=origin.trusted_origins(
+                settings.base_url, [*settings.trusted_origins, *settings.loopback_origins]
+            ),
             trusted_proxies=parse_networks(settings.trusted_proxies),
             expires_in=timedelta(seconds=settings.session_expires_in),
             update_age=timedelta(seconds=settings.session_update_age),

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from raypx.errors import Forbidden
+
+log = logging.getLogger("raypx.auth")
+# One warning per process: a misconfigured base URL refuses every sign-in, and a log line per
+# request would drown the cause.
+_warned_untrusted = False
 
 
 def origin_of(url: str) -> str | None:
@@ -41,7 +47,21 @@ def check_request(headers: Mapping[str, str], trusted: frozenset[str]) -> None:
             raise Forbidden("Missing or null Origin", code="MISSING_OR_NULL_ORIGIN")
         return  # curl-like client: no cookie to ride on, nothing to protect
     if origin_of(claimed) not in trusted:
+        warn_untrusted_once(claimed, trusted)
         raise Forbidden("Invalid origin", code="INVALID_ORIGIN")
+
+
+def warn_untrusted_once(claimed: str, trusted: frozenset[str]) -> None:
+    global _warned_untrusted
+    if _warned_untrusted:
+        return
+    _warned_untrusted = True
+    log.warning(
+        "refused a request from origin %r (trusted: %s); if browsers reach this server at that "
+        "address, set RAYPX_BASE_URL to it or add it to RAYPX_TRUSTED_ORIGINS",
+        (origin_of(claimed) or claimed)[:200],
+        ", ".join(sorted(trusted)),
+    )
 
 
 def is_safe_redirect(url: str, trusted: frozenset[str]) -> bool:

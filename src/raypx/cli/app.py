@@ -1,5 +1,6 @@
 """The `raypx` command. Every command builds Settings itself and turns a RaypxError into one
-clear line on stderr and a non-zero exit, never a traceback."""
+clear line on stderr and a non-zero exit, never a traceback; so does a database that is down or
+not migrated, whichever command meets it (see failures.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from raypx import __version__
 from raypx.cli import ai as ai_commands
 from raypx.cli import billing as billing_commands
 from raypx.cli import db as db_commands
+from raypx.cli import failures
 from raypx.cli import jobs as jobs_commands
 from raypx.cli import serve as serve_commands
 from raypx.cli import usage as usage_commands
@@ -50,3 +52,9 @@ def main() -> None:
     except RaypxError as exc:
         err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
         sys.exit(2)
+    except Exception as exc:
+        explained = failures.explain(exc)
+        if explained is None:
+            raise  # a bug: its traceback is what a report needs
+        err.print(f"[bold red]error:[/] {explained}", highlight=False)
+        sys.exit(3)

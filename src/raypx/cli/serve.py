@@ -46,6 +46,13 @@ def serve(
             migrate.require_head(conn)
     where = "embedded PostgreSQL" if settings.uses_embedded_database else "DATABASE_URL"
     log.info("serving on http://%s:%s (database: %s)", settings.host, settings.port, where)
+    if not settings.base_url_configured:
+        # Sign-in checks the browser's Origin against this; say so before it refuses anyone.
+        log.warning(
+            "RAYPX_BASE_URL is not set: using %s (and this port on localhost); set it to the "
+            "address browsers use, or sign-ins from elsewhere are refused as 'Invalid origin'",
+            settings.base_url,
+        )
     # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through SystemExit instead
     # runs atexit hooks, which detach from (and, if last, stop) the embedded PostgreSQL.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from raypx import offload
 from raypx.db import migrate
 from raypx.db.engine import resolve_database_url
 from raypx.errors import ConfigurationError
@@ -94,6 +95,8 @@ async def _run(job_worker: Worker) -> None:
         f", types {sorted(job_worker.types)}" if job_worker.types else "",
     )
     await job_worker.run()
+    # Model or extraction work whose jobs were put back must not hold up the exit.
+    offload.stop_running()
     log.info("worker stopped")
 
 

@@ -1,7 +1,11 @@
-"""Plain text from an uploaded file, by its sniffed type. Pure and blocking: run it in a thread.
+"""Plain text from an uploaded file, by its sniffed type. Pure and blocking: run it off the loop.
 
 Every failure becomes `ExtractionFailed` with a stable code, so a broken or unsupported file ends
 as a `failed` document with a reason instead of an error somewhere else.
+
+ZIP-based formats are checked before any parser inflates them: a 1 MB archive can expand to
+gigabytes. The sizes the central directory declares are checked first (cheap), then every member
+is inflated once in bounded chunks and counted, since declared sizes can lie.
 """
 
 from __future__ import annotations
@@ -12,6 +16,15 @@ from dataclasses import dataclass
 
 from raypx.documents import sniffing
 from raypx.documents.html_text import html_to_text
+
+MIB = 1024 * 1024
+MAX_INFLATED_BYTES = 100 * MIB  # all members together: far above any real text document
+MAX_MEMBER_BYTES = 50 * MIB
+MAX_MEMBERS = 10_000
+# Office XML compresses 5-30x; a member past 100x (and past 1 MiB) is a bomb, not a document.
+MAX_RATIO = 100
+RATIO_FLOOR = 1 * MIB
+READ_CHUNK = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,9 @@ class ExtractionFailed(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+    def __reduce__(self) -> tuple[type[ExtractionFailed], tuple[str, str]]:
+        return ExtractionFailed, (self.code, self.message)  # it crosses from the offload pool
 
 
 def decode_text(data: bytes) -> str:
@@ -59,13 +75,76 @@ def extract_pdf(data: bytes) -> Extraction:
     return Extraction("\n\n".join(p.strip() for p in pages if p.strip()), len(pages), "pypdf")
 
 
+def too_large(what: str, limit: int) -> ExtractionFailed:
+    return ExtractionFailed(
+        "ARCHIVE_TOO_LARGE",
+        f"{what} would inflate to more than {limit // MIB} MiB; such files are refused "
+        "(they exhaust memory: a zip bomb)",
+    )
+
+
+def check_archive(data: bytes, kind: str) -> None:
+    """Refuse an archive that inflates too far, before any parser reads it (see the docstring)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise ExtractionFailed(
+                    "ARCHIVE_TOO_LARGE", f"the {kind} holds more than {MAX_MEMBERS} files"
+                )
+            check_declared_sizes(members, kind)
+            total = 0
+            for member in members:
+                total = inflate_counting(archive, member, total, kind)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise ExtractionFailed("BROKEN_FILE", f"the {kind} cannot be read: {exc}") from None
+
+
+def check_declared_sizes(members: list[zipfile.ZipInfo], kind: str) -> None:
+    if sum(m.file_size for m in members) > MAX_INFLATED_BYTES:
+        raise too_large(f"the {kind}", MAX_INFLATED_BYTES)
+    for member in members:
+        if member.file_size > MAX_MEMBER_BYTES:
+            raise too_large(f"{member.filename!r} in the {kind}", MAX_MEMBER_BYTES)
+        if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * member.compress_size:
+            raise ratio_too_high(member.filename, kind)
+
+
+def ratio_too_high(name: str, kind: str) -> ExtractionFailed:
+    return ExtractionFailed(
+        "ARCHIVE_TOO_LARGE",
+        f"{name!r} in the {kind} expands more than {MAX_RATIO} times; such files are refused "
+        "(a zip bomb)",
+    )
+
+
+def inflate_counting(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: int, kind: str
+) -> int:
+    """Inflate one member in bounded chunks, counting what actually comes out."""
+    produced = 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(READ_CHUNK):
+            produced += len(chunk)
+            total += len(chunk)
+            if produced > MAX_MEMBER_BYTES:
+                raise too_large(f"{member.filename!r} in the {kind}", MAX_MEMBER_BYTES)
+            if total > MAX_INFLATED_BYTES:
+                raise too_large(f"the {kind}", MAX_INFLATED_BYTES)
+            if produced > RATIO_FLOOR and produced > MAX_RATIO * max(member.compress_size, 1):
+                raise ratio_too_high(member.filename, kind)
+    return total
+
+
 def extract_docx(data: bytes) -> Extraction:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError  # type: ignore[import-untyped]
 
+    check_archive(data, "DOCX")
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError) as exc:
         raise ExtractionFailed("BROKEN_FILE", f"the DOCX cannot be read: {exc}") from None
     blocks = [p.text for p in document.paragraphs]
     for table in document.tables:

@@ -1,6 +1,6 @@
 """The background side of an upload: extract the text, keep it, and start the summary run.
 
-Three short steps, no transaction held across I/O: read the row, extract (in a thread), then
+Three short steps, no transaction held across I/O: read the row, extract (off the loop), then
 record the result and queue the summary run in one transaction. The run's completion, in the AI
 layer, writes the summary and marks the document processed (see `summaries`).
 """
@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from raypx import offload
 from raypx.ai.runtime import AIRuntime
 from raypx.db.engine import SessionFactory, transaction
 from raypx.db.enums import DocumentStatus
@@ -23,6 +24,10 @@ from raypx.documents import service
 from raypx.documents.extraction import ExtractionFailed, extract_text
 from raypx.errors import RaypxError
 from raypx.storage.base import ObjectMissing, Storage, put_bytes, read_bytes
+
+# Small files extract in milliseconds in a thread; parsing a larger one (pypdf, python-docx are
+# pure Python, holding the GIL) goes to the offload pool so the worker's loop stays responsive.
+INLINE_EXTRACTION_BYTES = 64 * 1024
 
 
 async def mark_failed(
@@ -59,7 +64,10 @@ async def process_document(
     except ObjectMissing:
         return await mark_failed(factory, document_id, "FILE_MISSING", "the stored file is gone")
     try:
-        extraction = await asyncio.to_thread(extract_text, data, content_type)
+        if len(data) <= INLINE_EXTRACTION_BYTES:
+            extraction = await asyncio.to_thread(extract_text, data, content_type)
+        else:
+            extraction = await offload.run(extract_text, data, content_type)
     except ExtractionFailed as exc:
         return await mark_failed(factory, document_id, exc.code, exc.message)
     text_object = service.text_key(key)

@@ -7,6 +7,7 @@ import pytest
 from raypx.documents import sniffing
 from raypx.documents.extraction import ExtractionFailed, extract_text
 from raypx.documents.html_text import html_to_text
+from tests.fakes.archive_bomb import docx_bomb, lying_docx_bomb
 from tests.unit.documents.samples import (
     ARTICLE,
     ELF_HEADER,
@@ -111,3 +112,35 @@ def test_broken_or_unsupported_files_fail_with_a_code(
 
 def test_nul_characters_are_dropped() -> None:
     assert extract_text(b"a\x00b text", sniffing.PLAIN).text == "ab text"
+
+
+@pytest.mark.parametrize(
+    ("inflated_mib", "expected"),
+    [
+        (200, "would inflate to more than 100 MiB"),  # by the sizes declared
+        (40, "expands more than 100 times"),  # within the sizes, but not a document
+    ],
+    ids=["too-large", "ratio"],
+)
+def test_zip_bombs_are_refused_with_a_code(inflated_mib: int, expected: str) -> None:
+    bomb = docx_bomb(inflated_mib)
+    assert sniffing.sniff(bomb) == sniffing.DOCX
+    with pytest.raises(ExtractionFailed) as failure:
+        extract_text(bomb, sniffing.DOCX)
+    assert failure.value.code == "ARCHIVE_TOO_LARGE"
+    assert expected in failure.value.message
+
+
+def test_an_archive_lying_about_its_sizes_is_read_in_bounded_steps() -> None:
+    # Declared 1 KiB, 64 MiB inside: what comes out is checked, so it is broken, not a crash.
+    with pytest.raises(ExtractionFailed) as failure:
+        extract_text(lying_docx_bomb(64), sniffing.DOCX)
+    assert failure.value.code == "BROKEN_FILE"
+
+
+def test_an_archive_of_too_many_files_is_refused() -> None:
+    files = {f"word/media/{i}.xml": b"" for i in range(10_001)}
+    data = make_zip({"word/document.xml": b"<w:document/>", **files})
+    with pytest.raises(ExtractionFailed) as failure:
+        extract_text(data, sniffing.DOCX)
+    assert failure.value.code == "ARCHIVE_TOO_LARGE"

@@ -99,3 +99,25 @@ def test_root_data_lives_outside_root_home(monkeypatch: pytest.MonkeyPatch) -> N
     assert default_home() == Path("/var/lib/raypx")
     monkeypatch.setattr("os.geteuid", lambda: 1000)
     assert default_home().name == "raypx" and default_home() != Path("/var/lib/raypx")
+
+
+def test_unset_base_url_follows_host_and_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RAYPX_BASE_URL", raising=False)
+    settings = Settings(port=18301)
+    assert settings.base_url == "http://127.0.0.1:18301" and not settings.base_url_configured
+    # A browser opened at localhost (or ::1) sends that origin; only this machine can.
+    assert set(settings.loopback_origins) == {
+        "http://127.0.0.1:18301",
+        "http://localhost:18301",
+        "http://[::1]:18301",
+    }
+    assert Settings(host="0.0.0.0", port=9000).base_url == "http://127.0.0.1:9000"
+    assert Settings(host="10.1.2.3", port=9000).loopback_origins == []
+    assert Settings(host="10.1.2.3", port=9000).base_url == "http://10.1.2.3:9000"
+
+
+def test_a_configured_base_url_is_kept_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAYPX_BASE_URL", "https://app.example.com")
+    settings = Settings(port=18301)
+    assert settings.base_url == "https://app.example.com" and settings.base_url_configured
+    assert settings.loopback_origins == []
