@@ -36,7 +36,9 @@ def fuzz(base_url: str, report: Path, *extra: str) -> dict[str, Any]:
         "--no-shrink", "--seed", "1", "--report", "json", "--report-json-path", str(report),
         "--warnings", "off", *extra,
     ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS_PER_RUN + 120)
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=SECONDS_PER_RUN + 120, cwd=report.parent
+    )
     if not report.exists():
         raise AssertionError(done.stdout[-4000:] + done.stderr[-4000:])
     result: dict[str, Any] = json.loads(report.read_text())
@@ -68,6 +70,9 @@ def test_fuzzing_finds_no_500_and_no_undocumented_answer(database_url: URL, tmp_
         }  # fmt: skip
         server_log = served.log.read_text()
     for name, result in runs.items():
-        assert result["test_cases"], f"{name}: nothing was generated"
-        assert not result["failures"] and not result["errors"], f"{name}:\n{summary(result)}"
+        assert result["test_cases"]["generated"] > 100, f"{name}: too little was generated"
+        # "Runtime Error" is schemathesis' own (a generator crash); network errors and timeouts
+        # are the server's and fail the test like any failed check.
+        server_errors = [e for e in result["errors"] if e["title"] != "Runtime Error"]
+        assert not result["failures"] and not server_errors, f"{name}:\n{summary(result)}"
     assert "Traceback" not in server_log, server_log[-6000:]

@@ -143,9 +143,8 @@ class BodyLimitMiddleware:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {"message": BodyTooLarge(self.max_bytes).detail, "code": "PAYLOAD_TOO_LARGE"}
-        ).encode()
+        error = {"message": BodyTooLarge(self.max_bytes).detail, "code": "PAYLOAD_TOO_LARGE"}
+        body = json.dumps(error, separators=(",", ":")).encode()  # as JSONResponse writes it
         headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
