@@ -4,7 +4,6 @@ SQL statement, and a client cannot forge log lines with CR/LF in a URL."""
 from __future__ import annotations
 
 import io
-import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +15,9 @@ from sqlalchemy.engine import URL
 
 from raypx.api.app import create_app
 from raypx.api.deps import SessionDep
-from raypx.logs import configure_logging
 from tests.fakes.asgi_server import serving
 from tests.integration.conftest import api_settings
+from tests.integration.log_capture import capturing_logs
 
 SECRET = "sk-live-4f9c2a7e1b"  # what a prompt, message or name might hold
 RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ")
@@ -38,17 +37,8 @@ FAILING = {
 
 @pytest.fixture
 def captured() -> Iterator[io.StringIO]:
-    """Our logging setup, writing to a buffer; the previous setup is put back afterwards."""
-    root = logging.getLogger()
-    names = ("uvicorn", "uvicorn.error", "uvicorn.access")
-    saved = (root.handlers[:], root.level, {n: logging.getLogger(n).handlers[:] for n in names})
-    buffer = io.StringIO()
-    configure_logging("info", stream=buffer)
-    yield buffer
-    root.handlers[:], level, handlers = saved
-    root.setLevel(level)
-    for name, kept in handlers.items():
-        logging.getLogger(name).handlers[:] = kept
+    with capturing_logs() as buffer:
+        yield buffer
 
 
 @pytest.fixture
