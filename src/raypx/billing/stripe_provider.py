@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import stripe
@@ -43,7 +45,29 @@ def client(settings: Settings) -> stripe.StripeClient:
     return stripe.StripeClient(key)
 
 
+@contextmanager
+def _calling_stripe() -> Iterator[None]:
+    """Stripe down, slow or refusing: a 503 that says so, not a 500 with a traceback."""
+    try:
+        yield
+    except stripe.StripeError as exc:
+        raise Unavailable(
+            f"the billing provider could not be reached or refused ({type(exc).__name__})",
+            code="BILLING_PROVIDER_ERROR",
+        ) from None
+
+
 def checkout_url(settings: Settings, user: User) -> str:
+    with _calling_stripe():
+        return _checkout_url(settings, user)
+
+
+def portal_url(settings: Settings, user: User) -> str:
+    with _calling_stripe():
+        return _portal_url(settings, user)
+
+
+def _checkout_url(settings: Settings, user: User) -> str:
     session = client(settings).v1.checkout.sessions.create(
         params={
             "mode": "subscription",
@@ -60,7 +84,7 @@ def checkout_url(settings: Settings, user: User) -> str:
     return session.url
 
 
-def portal_url(settings: Settings, user: User) -> str:
+def _portal_url(settings: Settings, user: User) -> str:
     """The customer portal of the Stripe customer paying for *this user's* subscription.
 
     Found through the subscription's `metadata.user_id` (set at checkout), never by email: an

@@ -13,10 +13,11 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from tests.fakes.asgi_server import free_port
 from tests.integration.billing.test_billing_api import PRICE, WEBHOOK_SECRET, subscription_event
 from tests.integration.conftest import Api
 
-pytestmark = pytest.mark.parametrize(
+with_webhooks = pytest.mark.parametrize(
     "extra_settings",
     [{"stripe_webhook_secret": WEBHOOK_SECRET, "stripe_price_pro": PRICE,
       "stripe_secret_key": "sk_test_x"}],
@@ -94,6 +95,7 @@ MALFORMED: dict[str, bytes] = {
 }
 
 
+@with_webhooks
 @pytest.mark.parametrize("name", list(MALFORMED))
 async def test_signed_malformed_events_get_a_clear_400(api: Api, name: str) -> None:
     answer = await deliver(api, MALFORMED[name])
@@ -104,6 +106,7 @@ async def test_signed_malformed_events_get_a_clear_400(api: Api, name: str) -> N
     assert await recorded_events(api) == 0  # nothing half-applied, nothing recorded
 
 
+@with_webhooks
 async def test_unknown_fields_and_event_types_are_accepted(api: Api) -> None:
     headers = await api.sign_up()
     user_id = await api.user_id(headers)
@@ -114,6 +117,7 @@ async def test_unknown_fields_and_event_types_are_accepted(api: Api) -> None:
     assert (await api.client.get("/api/me", headers=headers)).json()["plan"] == "pro"
 
 
+@with_webhooks
 async def test_signatures_are_refused_too_far_in_the_past_or_the_future(api: Api) -> None:
     headers = await api.sign_up()
     user_id = await api.user_id(headers)
@@ -125,3 +129,15 @@ async def test_signatures_are_refused_too_far_in_the_past_or_the_future(api: Api
     assert await recorded_events(api) == 0
     # A little clock skew either way is fine.
     assert (await deliver(api, payload, now + 60)).json()["outcome"] == "applied"
+
+
+@pytest.mark.parametrize(
+    "extra_settings",
+    [{"stripe_secret_key": "sk_test_x", "stripe_price_pro": PRICE,
+      "stripe_api_base": f"http://127.0.0.1:{free_port()}"}],  # nothing listens there
+)  # fmt: skip
+async def test_stripe_unreachable_is_a_503_that_says_so(api: Api) -> None:
+    user = await api.sign_up()
+    for path in ("/api/billing/checkout", "/api/billing/portal"):
+        answer = await api.client.post(path, headers=user)
+        assert (answer.status_code, answer.json()["code"]) == (503, "BILLING_PROVIDER_ERROR")
