@@ -4,15 +4,37 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any, TextIO
 
+from raypx import log_text
 from raypx.api.middleware import RequestIdFilter
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"
 
 
-def configure_logging(level: str = "info") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(FORMAT))
+class SafeFormatter(logging.Formatter):
+    """Messages escaped to one line; exceptions without the data database errors quote."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if isinstance(record.args, tuple):  # `log.warning("…: %s", exc)` passes exceptions
+            record.args = tuple(_safe_arg(arg) for arg in record.args)
+        return super().format(record)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = log_text.escape_controls(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:
+        return log_text.format_exception(ei)
+
+
+def _safe_arg(arg: object) -> object:
+    return log_text.describe_exception(arg) if isinstance(arg, BaseException) else arg
+
+
+def configure_logging(level: str = "info", stream: TextIO | None = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(SafeFormatter(FORMAT))
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

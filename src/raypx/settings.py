@@ -122,7 +122,8 @@ class Settings(BaseSettings):
     argon2_memory_cost: int = Field(default=19456, ge=8)  # KiB (OWASP)
     argon2_time_cost: int = Field(default=2, ge=1)
     argon2_parallelism: int = Field(default=1, ge=1)
-    max_failed_sign_ins: int = Field(default=10, ge=1)  # per account, per window
+    max_failed_sign_ins: int = Field(default=10, ge=1)  # per account and source IP, per window
+    max_failed_sign_ins_per_account: int = Field(default=100, ge=1)  # from all sources
     failed_sign_in_window: int = Field(default=900, ge=1)  # seconds
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)

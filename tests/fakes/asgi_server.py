@@ -19,12 +19,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: Any, port: int | None = None) -> Iterator[str]:
-    """Yields the base URL while the server runs; stops it (lifespan included) afterwards."""
+def serving(app: Any, port: int | None = None, **options: Any) -> Iterator[str]:
+    """Yields the base URL while the server runs; stops it (lifespan included) afterwards.
+
+    `options` go to uvicorn.Config (e.g. `log_config=None` to log through our own handlers)."""
     port = port or free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
+    config = {"log_level": "warning", "lifespan": "on"} | options
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **config))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -30,6 +30,7 @@ class AuthConfig:
     max_lifetime: timedelta
     argon2: Argon2Params
     max_failed_sign_ins: int
+    max_failed_sign_ins_per_account: int
     failed_sign_in_window: int
     mailer: mail.Mailer = field(compare=False)
     oauth: Providers = field(compare=False)
@@ -66,6 +67,7 @@ class AuthConfig:
                 parallelism=settings.argon2_parallelism,
             ),
             max_failed_sign_ins=settings.max_failed_sign_ins,
+            max_failed_sign_ins_per_account=settings.max_failed_sign_ins_per_account,
             failed_sign_in_window=settings.failed_sign_in_window,
             mailer=mail.Mailer(settings.home / "outbox.jsonl", smtp),
             oauth=Providers.from_settings(settings),

@@ -2,7 +2,7 @@
 
 Better Auth's rules (always on here): 100 requests per 10 s per IP and path; 3 per 10 s for
 sign-in, sign-up, change-password and change-email; 3 per 60 s for reset and verification mail.
-The same counters also hold the per-account failed sign-in count.
+The same counters also hold the failed sign-in counts (`raypx.auth.lockout`).
 """
 
 from __future__ import annotations
@@ -44,11 +44,20 @@ class Hit:
     retry_after: int  # seconds until the window ends
 
 
+@dataclass(frozen=True)
+class Count:
+    value: int
+    retry_after: int  # seconds until the window ends; 0 when no window is open
+
+
 class Limiter(Protocol):
     async def hit(self, key: str, rule: Rule) -> Hit:
         """Count one request; refused when the window already holds `rule.max`."""
 
     async def count(self, key: str) -> int: ...
+
+    async def peek(self, key: str) -> Count:
+        """The count in the open window and its time left, without counting."""
 
     async def reset(self, key: str) -> None: ...
 
@@ -85,8 +94,14 @@ class MemoryLimiter:
         return Hit(True, retry_after)
 
     async def count(self, key: str) -> int:
-        entry = self._live(key, self.clock())
-        return 0 if entry is None else entry[1]
+        return (await self.peek(key)).value
+
+    async def peek(self, key: str) -> Count:
+        now = self.clock()
+        entry = self._live(key, now)
+        if entry is None:
+            return Count(0, 0)
+        return Count(entry[1], max(1, math.ceil(entry[0] - now)))
 
     async def reset(self, key: str) -> None:
         self.windows.pop(key, None)
@@ -132,8 +147,16 @@ class RedisLimiter:
         return Hit(int(count) <= rule.max, max(1, int(ttl)))
 
     async def count(self, key: str) -> int:
-        value = await self.client.get(self.prefix + key)
-        return int(value) if value is not None else 0
+        return (await self.peek(key)).value
+
+    async def peek(self, key: str) -> Count:
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.get(self.prefix + key)
+            pipe.ttl(self.prefix + key)
+            value, ttl = await pipe.execute()
+        if value is None:
+            return Count(0, 0)
+        return Count(int(value), max(1, int(ttl)))
 
     async def reset(self, key: str) -> None:
         await self.client.delete(self.prefix + key)

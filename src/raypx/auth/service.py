@@ -11,9 +11,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from raypx.auth import origin, passwords, sessions, tokens
+from raypx.auth import lockout, origin, passwords, sessions, tokens
 from raypx.auth.config import FRESH_AGE, AuthConfig, RequestMeta
-from raypx.auth.rate_limit import Limiter, Rule
+from raypx.auth.lockout import AccountLocked as AccountLocked
+from raypx.auth.rate_limit import Limiter
 from raypx.auth.sessions import Authenticated, SignedIn
 from raypx.db.enums import PlanTier, SubscriptionStatus
 from raypx.db.models import Account, Profile, Session, Subscription, User
@@ -30,17 +31,6 @@ EMAIL = re.compile(
 class UserExists(RaypxError):
     status_code = 422
     default_code = "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"
-
-
-class AccountLocked(RaypxError):
-    """Too many failed sign-ins for one email; `retry_after` seconds until the next try."""
-
-    status_code = 429
-    default_code = "TOO_MANY_FAILED_SIGN_INS"
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many failed sign-in attempts. Please try again later.")
-        self.retry_after = retry_after
 
 
 def invalid_credentials() -> Unauthorized:
@@ -142,10 +132,6 @@ async def sign_up_email(
     return await sessions.create_session(db, cfg, user, meta, remember=remember_me)
 
 
-def _failure_key(email: str) -> str:
-    return "sign-in-failures|" + tokens.digest(normalize_email(email))
-
-
 async def sign_in_email(
     db: AsyncSession,
     cfg: AuthConfig,
@@ -161,23 +147,22 @@ async def sign_in_email(
     origin.check_callback_url(callback_url, cfg.trusted)
     if not is_valid_email(email):
         raise Invalid("Invalid email", code="INVALID_EMAIL")
-    failures = _failure_key(email)
-    if await limiter.count(failures) >= cfg.max_failed_sign_ins:
-        raise AccountLocked(cfg.failed_sign_in_window)
+    address, source = normalize_email(email), meta.ip_address
+    await lockout.check(limiter, cfg, address, source)
     user = await find_user_by_email(db, email)
     account = await get_credential_account(db, user.id) if user else None
     length_ok = passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH
     if user is None or account is None or account.password is None or not length_ok:
         await passwords.burn_verification_async(password[: passwords.MAX_LENGTH], cfg.argon2)
-        await limiter.hit(failures, Rule(cfg.failed_sign_in_window, cfg.max_failed_sign_ins))
+        await lockout.record_failure(limiter, cfg, address, source)
         raise invalid_credentials()
     verified = await passwords.verify_password_async(account.password, password, cfg.argon2)
     if not verified.ok:
-        await limiter.hit(failures, Rule(cfg.failed_sign_in_window, cfg.max_failed_sign_ins))
+        await lockout.record_failure(limiter, cfg, address, source)
         raise invalid_credentials()
     if verified.needs_rehash:  # Better Auth scrypt, or argon2 with old parameters
         account.password = await passwords.hash_password_async(password, cfg.argon2)
-    await limiter.reset(failures)
+    await lockout.record_success(limiter, address, source)
     return await sessions.create_session(db, cfg, user, meta, remember=remember_me)
 
 

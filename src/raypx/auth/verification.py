@@ -2,6 +2,9 @@
 
 Each token is 32 random characters mailed to the user; the `verification` row keeps only its
 SHA-256 (`identifier = "<purpose>:<digest>"`), lives one hour and is deleted when used.
+
+Using a token deletes its row with DELETE … RETURNING: of several requests presenting one
+token at once, PostgreSQL lets exactly one delete the row and the others find nothing.
 """
 
 from __future__ import annotations
@@ -51,14 +54,34 @@ async def _issue(db: AsyncSession, purpose: str, value: str, now: datetime) -> s
     return token
 
 
+def _identifiers(purposes: tuple[str, ...], token: str) -> list[str]:
+    return [f"{purpose}:{tokens.digest(token)}" for purpose in purposes]
+
+
 async def _find(
     db: AsyncSession, purposes: tuple[str, ...], token: str, now: datetime
 ) -> Verification | None:
-    identifiers = [f"{purpose}:{tokens.digest(token)}" for purpose in purposes]
+    """Look without using (the reset link's redirect only checks the token)."""
     row: Verification | None = await db.scalar(
         select(Verification).where(
-            Verification.identifier.in_(identifiers), Verification.expires_at > now
+            Verification.identifier.in_(_identifiers(purposes, token)),
+            Verification.expires_at > now,
         )
+    )
+    return row
+
+
+async def _take(
+    db: AsyncSession, purposes: tuple[str, ...], token: str, now: datetime
+) -> Verification | None:
+    """Use the token: the live row, deleted atomically, or None if another request won."""
+    row: Verification | None = await db.scalar(
+        delete(Verification)
+        .where(
+            Verification.identifier.in_(_identifiers(purposes, token)),
+            Verification.expires_at > now,
+        )
+        .returning(Verification)
     )
     return row
 
@@ -91,11 +114,10 @@ async def reset_password(
     if not token:
         raise invalid_token()
     passwords.check_length(new_password)
-    row = await _find(db, (RESET,), token, meta.now)
+    row = await _take(db, (RESET,), token, meta.now)
     if row is None:
         raise invalid_token()
     user_id = row.value
-    await db.execute(delete(Verification).where(Verification.id == row.id))
     password_hash = await passwords.hash_password_async(new_password, cfg.argon2)
     account = await get_credential_account(db, user_id)
     if account is None:
@@ -164,10 +186,9 @@ async def verify_email(
     Raises INVALID_TOKEN with status 401, as Better Auth answers a bad verification token.
     """
     origin.check_callback_url(callback_url, cfg.trusted)
-    row = await _find(db, (VERIFY, CHANGE), token, meta.now)
+    row = await _take(db, (VERIFY, CHANGE), token, meta.now)
     if row is None:
         raise invalid_token(401)
-    await db.execute(delete(Verification).where(Verification.id == row.id))
     claim = json.loads(row.value)
     user: User | None = await db.get(User, claim["userId"])
     if user is None or user.email != claim["email"]:

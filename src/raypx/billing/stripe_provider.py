@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
 
 import stripe
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from raypx.billing import service
+from raypx.billing import service, stripe_events
+from raypx.billing.stripe_events import SUBSCRIPTION_EVENTS, Event, Subscription
 from raypx.db.enums import PlanTier, SubscriptionStatus
 from raypx.db.models import User
 from raypx.errors import Invalid, Unavailable
@@ -29,11 +31,6 @@ STATUS_MAP = {
     "active": SubscriptionStatus.ACTIVE,
     "past_due": SubscriptionStatus.PAST_DUE,
 }  # anything else (unpaid after dunning, canceled, incomplete, paused) → cancelled
-SUBSCRIPTION_EVENTS = {
-    "customer.subscription.created",
-    "customer.subscription.updated",
-    "customer.subscription.deleted",
-}
 
 
 def client(settings: Settings) -> stripe.StripeClient:
@@ -48,7 +45,29 @@ def client(settings: Settings) -> stripe.StripeClient:
     return stripe.StripeClient(key)
 
 
+@contextmanager
+def _calling_stripe() -> Iterator[None]:
+    """Stripe down, slow or refusing: a 503 that says so, not a 500 with a traceback."""
+    try:
+        yield
+    except stripe.StripeError as exc:
+        raise Unavailable(
+            f"the billing provider could not be reached or refused ({type(exc).__name__})",
+            code="BILLING_PROVIDER_ERROR",
+        ) from None
+
+
 def checkout_url(settings: Settings, user: User) -> str:
+    with _calling_stripe():
+        return _checkout_url(settings, user)
+
+
+def portal_url(settings: Settings, user: User) -> str:
+    with _calling_stripe():
+        return _portal_url(settings, user)
+
+
+def _checkout_url(settings: Settings, user: User) -> str:
     session = client(settings).v1.checkout.sessions.create(
         params={
             "mode": "subscription",
@@ -65,7 +84,7 @@ def checkout_url(settings: Settings, user: User) -> str:
     return session.url
 
 
-def portal_url(settings: Settings, user: User) -> str:
+def _portal_url(settings: Settings, user: User) -> str:
     """The customer portal of the Stripe customer paying for *this user's* subscription.
 
     Found through the subscription's `metadata.user_id` (set at checkout), never by email: an
@@ -85,35 +104,26 @@ def portal_url(settings: Settings, user: User) -> str:
     return str(portal.url)
 
 
-def verify(settings: Settings, payload: bytes, signature: str | None) -> dict[str, Any]:
+def verify(settings: Settings, payload: bytes, signature: str | None) -> Event:
+    """The event, once its signature and shape are checked (400 otherwise, never 500)."""
     if settings.stripe_webhook_secret is None:
         raise Unavailable(
             "Stripe webhooks are not configured: set RAYPX_STRIPE_WEBHOOK_SECRET",
             code="BILLING_PROVIDER_NOT_CONFIGURED",
         )
-    try:
-        event = stripe.Webhook.construct_event(
-            payload, signature or "", settings.stripe_webhook_secret.get_secret_value()
-        )
-    except (ValueError, stripe.SignatureVerificationError):
-        raise Invalid("invalid Stripe signature or payload", code="INVALID_SIGNATURE") from None
-    return dict(event.to_dict())
+    secret = settings.stripe_webhook_secret.get_secret_value()
+    stripe_events.check_signature(payload, signature, secret)
+    return stripe_events.parse_event(payload)
 
 
-def subscription_owner(event: dict[str, Any]) -> str | None:
-    obj = (event.get("data") or {}).get("object") or {}
-    user_id = (obj.get("metadata") or {}).get("user_id")
-    return str(user_id) if user_id else None
-
-
-async def record_event_once(session: AsyncSession, event: dict[str, Any]) -> bool:
+async def record_event_once(session: AsyncSession, event: Event) -> bool:
     """False when this event was already applied (a replay)."""
-    row_id = uuid.uuid5(EVENT_NAMESPACE, str(event["id"]))
+    row_id = uuid.uuid5(EVENT_NAMESPACE, event.id)
     payload = {
-        "event_id": event["id"],
-        "type": event["type"],
-        "user_id": subscription_owner(event),
-        "created": int(event.get("created") or 0),
+        "event_id": event.id,
+        "type": event.type,
+        "user_id": event.user_id,
+        "created": event.created,
     }
     inserted = await session.execute(
         text(
@@ -126,7 +136,7 @@ async def record_event_once(session: AsyncSession, event: dict[str, Any]) -> boo
     return inserted.first() is not None
 
 
-async def newer_event_applied(session: AsyncSession, event: dict[str, Any], user_id: str) -> bool:
+async def newer_event_applied(session: AsyncSession, event: Event, user_id: str) -> bool:
     """Stripe does not deliver in order: a late `updated` must not undo a later `deleted`."""
     newer = await session.execute(
         text(
@@ -134,36 +144,37 @@ async def newer_event_applied(session: AsyncSession, event: dict[str, Any], user
             "AND payload->>'user_id' = :user_id AND (payload->>'created')::bigint > :created "
             "LIMIT 1"
         ),
-        {"user_id": user_id, "created": int(event.get("created") or 0)},
+        {"user_id": user_id, "created": event.created},
     )
     return newer.first() is not None
 
 
-def period(obj: dict[str, Any], name: str) -> datetime | None:
+def period(subscription: Subscription, name: str) -> datetime | None:
     # Newer API versions keep the period on the subscription's items.
-    value = obj.get(name)
-    if value is None:
-        items = (obj.get("items") or {}).get("data") or []
-        value = items[0].get(name) if items else None
+    value: int | None = getattr(subscription, name)
+    items = subscription.items.data if subscription.items else []
+    if value is None and items:
+        value = getattr(items[0], name)
     return datetime.fromtimestamp(value, UTC) if value else None
 
 
-async def apply_event(session: AsyncSession, settings: Settings, event: dict[str, Any]) -> str:
+async def apply_event(session: AsyncSession, settings: Settings, event: Event) -> str:
     """Apply a verified event; returns what happened, for the response and the log."""
     if not await record_event_once(session, event):
         return "duplicate"
-    if event["type"] not in SUBSCRIPTION_EVENTS:
+    obj = event.subscription
+    if event.type not in SUBSCRIPTION_EVENTS or obj is None:
         return "ignored"
-    obj = event["data"]["object"]
-    user_id = subscription_owner(event)
+    user_id = event.user_id
     if not user_id or await session.get(User, user_id) is None:
         return "ignored"  # not a Raypx subscription, or a deleted user
     if await newer_event_applied(session, event, user_id):
         return "stale"
-    prices = [i.get("price", {}).get("id") for i in (obj.get("items") or {}).get("data") or []]
+    items = obj.items.data if obj.items else []
+    prices = [item.price.id for item in items if item.price]
     tier = PlanTier.PRO if settings.stripe_price_pro in prices else PlanTier.FREE
-    status = STATUS_MAP.get(str(obj.get("status")), SubscriptionStatus.CANCELLED)
-    if event["type"] == "customer.subscription.deleted":
+    status = STATUS_MAP.get(str(obj.status), SubscriptionStatus.CANCELLED)
+    if event.type == "customer.subscription.deleted":
         status = SubscriptionStatus.CANCELLED
     subscription = await service.get_subscription(session, user_id, lock=True)
     subscription.provider = "stripe"
@@ -171,6 +182,6 @@ async def apply_event(session: AsyncSession, settings: Settings, event: dict[str
     subscription.status = status
     subscription.current_period_start = period(obj, "current_period_start")
     subscription.current_period_end = period(obj, "current_period_end")
-    subscription.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
+    subscription.cancel_at_period_end = bool(obj.cancel_at_period_end)
     await session.flush()
     return "applied"

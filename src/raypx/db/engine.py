@@ -32,6 +32,7 @@ def create_engine(url: URL, settings: Settings) -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=True,
+        hide_parameters=True,  # errors and logs never carry user data (prompts, names…)
         connect_args={"application_name": "raypx"},
     )
 

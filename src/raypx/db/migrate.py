@@ -43,7 +43,7 @@ def head_revision() -> str:
 @contextmanager
 def sync_connection(url: URL) -> Iterator[Connection]:
     """A short-lived sync connection; a failure to connect becomes one clear line."""
-    engine = create_engine(url, poolclass=pool.NullPool)
+    engine = create_engine(url, poolclass=pool.NullPool, hide_parameters=True)
     try:
         with engine.connect() as conn:
             yield conn

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import re
 
+from raypx import log_text
+
 MAX_RETRY_DELAY_SECONDS = 3600.0
 MAX_ERROR_LENGTH = 2000
 
@@ -36,7 +38,7 @@ def redact(text: str) -> str:
 
 def describe_error(exc: BaseException) -> str:
     """`ExceptionType: message`, secrets redacted, bounded in length."""
-    message = redact(str(exc).strip())
+    message = redact(log_text.describe_exception(exc).strip())  # no values DB errors quote
     described = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
     if len(described) > MAX_ERROR_LENGTH:
         described = described[: MAX_ERROR_LENGTH - 1] + "…"

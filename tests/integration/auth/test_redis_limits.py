@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from raypx.api.routes import auth_deps
-from raypx.auth import tokens
+from raypx.auth import lockout
 from raypx.auth.rate_limit import RedisLimiter
 from tests.integration.auth.conftest import PASSWORD, make_client
 
@@ -45,6 +45,7 @@ async def test_servers_share_rate_limits_through_redis(app: FastAPI) -> None:
         assert await second.count(f"{ip}|/sign-in/email") == 3
     finally:
         await second.reset(f"{ip}|/sign-in/email")
-        await second.reset("sign-in-failures|" + tokens.digest(body["email"]))
+        await second.reset(lockout.account_key(body["email"]))
+        await second.reset(lockout.source_key(body["email"], ip))
         await second.aclose()
         await auth_deps.close_limiter(app.state)

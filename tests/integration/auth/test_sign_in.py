@@ -1,4 +1,5 @@
-"""POST /sign-in/email: success shapes, failures, rememberMe, scrypt upgrade, lockout."""
+"""POST /sign-in/email: success shapes, failures, rememberMe, scrypt upgrade (lockout:
+test_lockout.py)."""
 
 from __future__ import annotations
 
@@ -142,27 +143,3 @@ async def test_better_auth_scrypt_hash_signs_in_and_is_rehashed_to_argon2id(
         URL, json={"email": "old@example.com", "password": "correct horse battery"}
     )
     assert again.status_code == 200
-
-
-async def test_repeated_failures_lock_the_account_across_ips(
-    app: FastAPI, client: httpx.AsyncClient, clock: Clock
-) -> None:
-    app.state.settings.max_failed_sign_ins = 2
-    app.state.auth_config = None  # rebuilt from the changed settings
-    await sign_up(client)
-    for _ in range(2):
-        clock.advance(seconds=11)
-        response = await client.post(
-            URL, json={"email": "ada@example.com", "password": "nope-nope"}
-        )
-        assert response.status_code == 401
-    clock.advance(seconds=11)
-    locked = await client.post(URL, json={"email": "ada@example.com", "password": PASSWORD})
-    assert locked.status_code == 429
-    assert locked.json()["code"] == "TOO_MANY_FAILED_SIGN_INS"
-    assert locked.headers["x-retry-after"] == "900"
-    # The lock ends with its window.
-    clock.advance(seconds=16 * 60)
-    assert (
-        await client.post(URL, json={"email": "ada@example.com", "password": PASSWORD})
-    ).status_code == 200

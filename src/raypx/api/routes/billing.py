@@ -56,5 +56,5 @@ async def stripe_webhook(
         settings, await request.body(), request.headers.get("stripe-signature")
     )
     outcome = await stripe_provider.apply_event(session, settings, event)
-    log.info("stripe event %s (%s): %s", event.get("id"), event.get("type"), outcome)
+    log.info("stripe event %s (%s): %s", event.id, event.type, outcome)
     return {"received": True, "outcome": outcome}
