@@ -39,6 +39,11 @@ from raypx.usage import service as usage
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 100_000
+# The history a turn may send: the newest messages, at most this many, and no more characters
+# than the window could hold if every token were this many characters (English runs about 4).
+HISTORY_MESSAGES = 100
+MAX_CHARS_PER_TOKEN = 8
+MESSAGE_OVERHEAD_TOKENS = 3  # per message, as count_message_tokens counts it
 # Streams still being recorded after their client left; kept so they are not garbage-collected.
 _background: set[asyncio.Task[None]] = set()
 
@@ -88,26 +93,39 @@ async def start_turn(
         session.add_all([message, run])
         await session.flush()
         profile = await session.scalar(select(Profile).where(Profile.user_id == user_id))
-        past = await conversations.history(session, conversation_id)
+    # The admission's commit released the user's quota lock: reading the history, which grows
+    # with the conversation, holds up none of the user's other requests.
     tone = profile.output_tone if profile else "professional"
     locale = profile.preferred_locale if profile else "en-US"
-    messages, trimmed = fit_history(spec, system_prompt(Task.CHAT, tone, locale), past)
+    system = system_prompt(Task.CHAT, tone, locale)
+    async with transaction(factory) as session:
+        tail = await conversations.recent_history(
+            session, conversation_id, up_to=message.id, limit=HISTORY_MESSAGES,
+            max_characters=input_budget(spec) * MAX_CHARS_PER_TOKEN,
+        )  # fmt: skip
+    messages, left_out = fit_history(spec, system, tail.messages)
     request = CompletionRequest(
         spec, messages, task=Task.CHAT.value, input_text=content, options={"tone": tone}
     )
-    return Turn(run.id, message.id, request, trimmed)
+    return Turn(run.id, message.id, request, tail.older + left_out)
 
 
 def fit_history(spec: ModelSpec, system: str, past: list[Message]) -> tuple[list[ChatMessage], int]:
-    """The system prompt and as many recent messages as fit the window; oldest dropped first."""
+    """The system prompt and as many recent messages as fit the window; oldest dropped first.
+
+    Each message is counted once (the prompt's size is a sum of per-message costs), so fitting
+    is linear in the messages offered; the newest is always kept.
+    """
     budget = input_budget(spec)
+    size = count_message_tokens([{"content": system}])
     kept: list[ChatMessage] = []
     for message in reversed(past):
-        candidate = [ChatMessage(message.role.value, message.content), *kept]
-        size = count_message_tokens([{"content": system}] + [m.as_dict() for m in candidate])
-        if size > budget and kept:
+        cost = MESSAGE_OVERHEAD_TOKENS + count_tokens(message.content)
+        if size + cost > budget and kept:
             break
-        kept = candidate
+        size += cost
+        kept.append(ChatMessage(message.role.value, message.content))
+    kept.reverse()
     return [ChatMessage("system", system), *kept], len(past) - len(kept)
 
 
