@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from raypx.ai import conversations
+from raypx.ai import conversations, turn_recording
 from raypx.ai import service as runs
 from raypx.ai.execution import input_budget
 from raypx.ai.prompts import Feature, Task, system_prompt
@@ -137,6 +138,15 @@ async def finish_turn(
         run = await session.get(Run, turn.run_id, with_for_update=True)
         user_message = await session.get(Message, turn.user_message_id)
         assert run is not None and user_message is not None
+        consumed = completion.usage if completion else Usage(0, 0)
+        billed = await usage.record_run_usage(
+            session, user_id=run.user_id, run_id=run.id, model=spec, feature=run.feature,
+            usage=consumed,
+        )  # fmt: skip
+        if not billed:
+            # Already recorded: a retry after a commit whose answer was lost, or the sweep
+            # got there first. Nothing is written twice.
+            return TurnResult(run.id, user_message, None, run.status, consumed, run.error_message)
         reply: Message | None = None
         text = completion.text if completion else ""
         if text:
@@ -145,19 +155,27 @@ async def finish_turn(
                 user_id=run.user_id, role=MessageRole.ASSISTANT, content=text, model=spec.name,
             )  # fmt: skip
             session.add(reply)
-        consumed = completion.usage if completion else Usage(0, 0)
         run.response_text = text or None
         if run.status != RunStatus.CANCELLED:  # a cancel during the reply stands
             run.status = RunStatus.FAILED if error else RunStatus.SUCCEEDED
             run.error_message = error.message if error else None
-        await usage.record_run_usage(
-            session, user_id=run.user_id, run_id=run.id, model=spec, feature=run.feature,
-            usage=consumed,
-        )  # fmt: skip
         await session.flush()
         return TurnResult(
             run.id, user_message, reply, run.status, consumed, error.message if error else None
         )
+
+
+def record(
+    factory: SessionFactory, turn: Turn, completion: Completion | None, error: ProviderError | None
+) -> Awaitable[TurnResult]:
+    """finish_turn, retried in the background through a database outage."""
+    return turn_recording.settle(lambda: finish_turn(factory, turn, completion, error), turn.run_id)
+
+
+def heartbeat(
+    factory: SessionFactory, runtime: AIRuntime, turn: Turn
+) -> AbstractAsyncContextManager[None]:
+    return turn_recording.keep_alive(factory, turn.run_id, runtime.settings.job_lease_seconds / 3)
 
 
 def unexpected(exc: BaseException) -> ProviderError:
@@ -171,13 +189,14 @@ def unexpected(exc: BaseException) -> ProviderError:
 async def reply(factory: SessionFactory, runtime: AIRuntime, turn: Turn) -> TurnResult:
     provider = runtime.providers.for_model(turn.request.model)
     try:
-        completion = await provider.complete(turn.request)
+        async with heartbeat(factory, runtime, turn):
+            completion = await provider.complete(turn.request)
     except ProviderError as exc:
-        return await finish_turn(factory, turn, None, exc)
+        return await record(factory, turn, None, exc)
     except (Exception, asyncio.CancelledError) as exc:
-        await asyncio.shield(finish_turn(factory, turn, None, unexpected(exc)))
+        await asyncio.shield(record(factory, turn, None, unexpected(exc)))
         raise
-    return await finish_turn(factory, turn, completion, None)
+    return await record(factory, turn, completion, None)
 
 
 async def stream_reply(
@@ -191,20 +210,24 @@ async def stream_reply(
         parts: list[str] = []
         try:
             try:
-                async for item in provider.stream(turn.request):
-                    if isinstance(item, Completion):
-                        result = await finish_turn(factory, turn, item, None)
-                        break
-                    parts.append(item)
-                    events.put_nowait(item)
-                else:
-                    raise StreamInterrupted("the model's stream ended early", partial(turn, parts))
+                async with heartbeat(factory, runtime, turn):
+                    async for item in provider.stream(turn.request):
+                        if isinstance(item, Completion):
+                            completion = item
+                            break
+                        parts.append(item)
+                        events.put_nowait(item)
+                    else:
+                        raise StreamInterrupted(
+                            "the model's stream ended early", partial(turn, parts)
+                        )
+                result = await record(factory, turn, completion, None)
             except StreamInterrupted as exc:
-                result = await finish_turn(factory, turn, exc.partial, exc)
+                result = await record(factory, turn, exc.partial, exc)
             except ProviderError as exc:
-                result = await finish_turn(factory, turn, partial(turn, parts), exc)
+                result = await record(factory, turn, partial(turn, parts), exc)
             except (Exception, asyncio.CancelledError) as exc:
-                finishing = finish_turn(factory, turn, partial(turn, parts), unexpected(exc))
+                finishing = record(factory, turn, partial(turn, parts), unexpected(exc))
                 result = await asyncio.shield(finishing)
                 if isinstance(exc, asyncio.CancelledError):
                     events.put_nowait(result)
@@ -228,7 +251,7 @@ async def stream_reply(
 
 async def drain(within: float) -> None:
     """On shutdown: let streams whose clients left finish recording, within `within` seconds."""
-    pending = list(_background)
+    pending = [*_background, *turn_recording.retrying()]
     if not pending:
         return
     try:

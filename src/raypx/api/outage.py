@@ -9,24 +9,13 @@ from __future__ import annotations
 
 import logging
 
-import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import exc as sa_exc
 
-from raypx.db.direct import PoolTimeout
+from raypx.db.availability import DATABASE_OUTAGES
 
 log = logging.getLogger("raypx.api")
 RETRY_AFTER_SECONDS = 2
-# OperationalError covers a refused or dropped connection, a server shutting down or starting
-# up, and transient conflicts (deadlock, serialization); the others are pools with no free
-# connection within their timeout.
-OUTAGES: tuple[type[Exception], ...] = (
-    sa_exc.OperationalError,
-    sa_exc.TimeoutError,
-    psycopg.OperationalError,
-    PoolTimeout,
-)
 
 
 def unavailable_response() -> JSONResponse:
@@ -47,5 +36,5 @@ def install_outage_handlers(app: FastAPI) -> None:
                     type(exc).__name__)  # fmt: skip
         return unavailable_response()
 
-    for kind in OUTAGES:
+    for kind in DATABASE_OUTAGES:
         app.add_exception_handler(kind, outage)

@@ -36,7 +36,7 @@ async def proxy(database_url: URL) -> AsyncIterator[TcpProxy]:
 async def proxied_api(
     database_url: URL, proxy: TcpProxy, tmp_path: Path, extra_settings: dict[str, Any]
 ) -> AsyncIterator[Api]:
-    # The app talks through the proxy; the harness's own engine (assertions) goes direct.
+    # The app (and the harness's engine, unused here) talk to PostgreSQL through the proxy.
     through_proxy = database_url.set(host="127.0.0.1", port=proxy.port)
     async for api in serve_api(through_proxy, tmp_path, Api, worker_in_process=False,
                                **extra_settings):  # fmt: skip
