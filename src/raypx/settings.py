@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     # Connection pool per process; the worker adds its own listener connection.
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
+    # Longest wait for a free pooled connection before answering 503 (pool exhausted).
+    db_pool_timeout: float = Field(default=2.0, gt=0)
     # Job queue
     worker_in_process: bool | None = None  # None: on with the embedded database, off otherwise
     worker_concurrency: int = Field(default=8, ge=1)

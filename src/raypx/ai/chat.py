@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from raypx.ai import conversations
+from raypx.ai import conversations, turn_recording
 from raypx.ai import service as runs
 from raypx.ai.execution import input_budget
 from raypx.ai.prompts import Feature, Task, system_prompt
@@ -39,6 +40,11 @@ from raypx.usage import service as usage
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 100_000
+# The history a turn may send: the newest messages, at most this many, and no more characters
+# than the window could hold if every token were this many characters (English runs about 4).
+HISTORY_MESSAGES = 100
+MAX_CHARS_PER_TOKEN = 8
+MESSAGE_OVERHEAD_TOKENS = 3  # per message, as count_message_tokens counts it
 # Streams still being recorded after their client left; kept so they are not garbage-collected.
 _background: set[asyncio.Task[None]] = set()
 
@@ -88,26 +94,39 @@ async def start_turn(
         session.add_all([message, run])
         await session.flush()
         profile = await session.scalar(select(Profile).where(Profile.user_id == user_id))
-        past = await conversations.history(session, conversation_id)
+    # The admission's commit released the user's quota lock: reading the history, which grows
+    # with the conversation, holds up none of the user's other requests.
     tone = profile.output_tone if profile else "professional"
     locale = profile.preferred_locale if profile else "en-US"
-    messages, trimmed = fit_history(spec, system_prompt(Task.CHAT, tone, locale), past)
+    system = system_prompt(Task.CHAT, tone, locale)
+    async with transaction(factory) as session:
+        tail = await conversations.recent_history(
+            session, conversation_id, up_to=message.id, limit=HISTORY_MESSAGES,
+            max_characters=input_budget(spec) * MAX_CHARS_PER_TOKEN,
+        )  # fmt: skip
+    messages, left_out = fit_history(spec, system, tail.messages)
     request = CompletionRequest(
         spec, messages, task=Task.CHAT.value, input_text=content, options={"tone": tone}
     )
-    return Turn(run.id, message.id, request, trimmed)
+    return Turn(run.id, message.id, request, tail.older + left_out)
 
 
 def fit_history(spec: ModelSpec, system: str, past: list[Message]) -> tuple[list[ChatMessage], int]:
-    """The system prompt and as many recent messages as fit the window; oldest dropped first."""
+    """The system prompt and as many recent messages as fit the window; oldest dropped first.
+
+    Each message is counted once (the prompt's size is a sum of per-message costs), so fitting
+    is linear in the messages offered; the newest is always kept.
+    """
     budget = input_budget(spec)
+    size = count_message_tokens([{"content": system}])
     kept: list[ChatMessage] = []
     for message in reversed(past):
-        candidate = [ChatMessage(message.role.value, message.content), *kept]
-        size = count_message_tokens([{"content": system}] + [m.as_dict() for m in candidate])
-        if size > budget and kept:
+        cost = MESSAGE_OVERHEAD_TOKENS + count_tokens(message.content)
+        if size + cost > budget and kept:
             break
-        kept = candidate
+        size += cost
+        kept.append(ChatMessage(message.role.value, message.content))
+    kept.reverse()
     return [ChatMessage("system", system), *kept], len(past) - len(kept)
 
 
@@ -119,6 +138,15 @@ async def finish_turn(
         run = await session.get(Run, turn.run_id, with_for_update=True)
         user_message = await session.get(Message, turn.user_message_id)
         assert run is not None and user_message is not None
+        consumed = completion.usage if completion else Usage(0, 0)
+        billed = await usage.record_run_usage(
+            session, user_id=run.user_id, run_id=run.id, model=spec, feature=run.feature,
+            usage=consumed,
+        )  # fmt: skip
+        if not billed:
+            # Already recorded: a retry after a commit whose answer was lost, or the sweep
+            # got there first. Nothing is written twice.
+            return TurnResult(run.id, user_message, None, run.status, consumed, run.error_message)
         reply: Message | None = None
         text = completion.text if completion else ""
         if text:
@@ -127,19 +155,27 @@ async def finish_turn(
                 user_id=run.user_id, role=MessageRole.ASSISTANT, content=text, model=spec.name,
             )  # fmt: skip
             session.add(reply)
-        consumed = completion.usage if completion else Usage(0, 0)
         run.response_text = text or None
         if run.status != RunStatus.CANCELLED:  # a cancel during the reply stands
             run.status = RunStatus.FAILED if error else RunStatus.SUCCEEDED
             run.error_message = error.message if error else None
-        await usage.record_run_usage(
-            session, user_id=run.user_id, run_id=run.id, model=spec, feature=run.feature,
-            usage=consumed,
-        )  # fmt: skip
         await session.flush()
         return TurnResult(
             run.id, user_message, reply, run.status, consumed, error.message if error else None
         )
+
+
+def record(
+    factory: SessionFactory, turn: Turn, completion: Completion | None, error: ProviderError | None
+) -> Awaitable[TurnResult]:
+    """finish_turn, retried in the background through a database outage."""
+    return turn_recording.settle(lambda: finish_turn(factory, turn, completion, error), turn.run_id)
+
+
+def heartbeat(
+    factory: SessionFactory, runtime: AIRuntime, turn: Turn
+) -> AbstractAsyncContextManager[None]:
+    return turn_recording.keep_alive(factory, turn.run_id, runtime.settings.job_lease_seconds / 3)
 
 
 def unexpected(exc: BaseException) -> ProviderError:
@@ -153,13 +189,14 @@ def unexpected(exc: BaseException) -> ProviderError:
 async def reply(factory: SessionFactory, runtime: AIRuntime, turn: Turn) -> TurnResult:
     provider = runtime.providers.for_model(turn.request.model)
     try:
-        completion = await provider.complete(turn.request)
+        async with heartbeat(factory, runtime, turn):
+            completion = await provider.complete(turn.request)
     except ProviderError as exc:
-        return await finish_turn(factory, turn, None, exc)
+        return await record(factory, turn, None, exc)
     except (Exception, asyncio.CancelledError) as exc:
-        await asyncio.shield(finish_turn(factory, turn, None, unexpected(exc)))
+        await asyncio.shield(record(factory, turn, None, unexpected(exc)))
         raise
-    return await finish_turn(factory, turn, completion, None)
+    return await record(factory, turn, completion, None)
 
 
 async def stream_reply(
@@ -173,20 +210,24 @@ async def stream_reply(
         parts: list[str] = []
         try:
             try:
-                async for item in provider.stream(turn.request):
-                    if isinstance(item, Completion):
-                        result = await finish_turn(factory, turn, item, None)
-                        break
-                    parts.append(item)
-                    events.put_nowait(item)
-                else:
-                    raise StreamInterrupted("the model's stream ended early", partial(turn, parts))
+                async with heartbeat(factory, runtime, turn):
+                    async for item in provider.stream(turn.request):
+                        if isinstance(item, Completion):
+                            completion = item
+                            break
+                        parts.append(item)
+                        events.put_nowait(item)
+                    else:
+                        raise StreamInterrupted(
+                            "the model's stream ended early", partial(turn, parts)
+                        )
+                result = await record(factory, turn, completion, None)
             except StreamInterrupted as exc:
-                result = await finish_turn(factory, turn, exc.partial, exc)
+                result = await record(factory, turn, exc.partial, exc)
             except ProviderError as exc:
-                result = await finish_turn(factory, turn, partial(turn, parts), exc)
+                result = await record(factory, turn, partial(turn, parts), exc)
             except (Exception, asyncio.CancelledError) as exc:
-                finishing = finish_turn(factory, turn, partial(turn, parts), unexpected(exc))
+                finishing = record(factory, turn, partial(turn, parts), unexpected(exc))
                 result = await asyncio.shield(finishing)
                 if isinstance(exc, asyncio.CancelledError):
                     events.put_nowait(result)
@@ -210,7 +251,7 @@ async def stream_reply(
 
 async def drain(within: float) -> None:
     """On shutdown: let streams whose clients left finish recording, within `within` seconds."""
-    pending = list(_background)
+    pending = [*_background, *turn_recording.retrying()]
     if not pending:
         return
     try:

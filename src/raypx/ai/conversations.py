@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from raypx.db.enums import ConversationStatus, ConversationTask
 from raypx.db.models import Conversation, Message
@@ -108,8 +110,53 @@ async def list_messages(
     return Page(items, encode_cursor(items[-1].id) if more and items else None)
 
 
-async def history(session: AsyncSession, conversation_id: uuid.UUID) -> list[Message]:
-    statement = (
-        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+@dataclass(frozen=True)
+class Tail:
+    """The newest messages of a conversation, oldest first, and how many older ones exist."""
+
+    messages: list[Message]
+    older: int
+
+
+async def recent_history(
+    session: AsyncSession,
+    conversation_id: uuid.UUID,
+    *,
+    up_to: uuid.UUID,
+    limit: int,
+    max_characters: int,
+) -> Tail:
+    """At most `limit` messages up to and including `up_to`, newest kept first, stopping once
+    `max_characters` are loaded (the message that crosses it included).
+
+    Bounded by both, so a turn costs the same in a conversation of ten messages or ten
+    thousand: the prompt could not hold more anyway.
+    """
+    newest = (
+        select(
+            Message,
+            func.sum(func.char_length(Message.content))
+            .over(order_by=Message.id.desc())
+            .label("running"),
+            func.char_length(Message.content).label("length"),
+        )
+        .where(Message.conversation_id == conversation_id, Message.id <= up_to)
+        .order_by(Message.id.desc())
+        .limit(limit)
+        .subquery()
     )
-    return list((await session.scalars(statement)).all())
+    within = aliased(Message, newest)
+    statement = (
+        select(within)
+        .where(newest.c.running - newest.c.length < max_characters)
+        .order_by(newest.c.id)
+    )
+    messages = list((await session.scalars(statement)).all())
+    if not messages:
+        return Tail([], 0)
+    older = await session.scalar(
+        select(func.count()).where(
+            Message.conversation_id == conversation_id, Message.id < messages[0].id
+        )
+    )
+    return Tail(messages, int(older or 0))

@@ -7,10 +7,9 @@ Every read is scoped to its owner: another user's run answers exactly like a mis
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.ai.prompts import FEATURE_TASK, Feature, Task
@@ -18,7 +17,7 @@ from raypx.ai.registry import ModelSpec
 from raypx.ai.rewriter import Tone
 from raypx.ai.runtime import AIRuntime
 from raypx.billing import plans, quotas
-from raypx.db.enums import JobStatus, RunStatus
+from raypx.db.enums import RunStatus
 from raypx.db.models import Artifact, Job, Profile, Run
 from raypx.db.ownership import get_owned
 from raypx.db.pagination import Page, newest_page
@@ -238,29 +237,3 @@ async def start_local_run(
     session.add(run)
     await session.flush()
     return run
-
-
-CHAT_REPLY_DEADLINE = timedelta(minutes=15)
-
-
-async def fail_orphaned_runs(session: AsyncSession, now: datetime) -> int:
-    """Runs left queued or running with nothing left to finish them: their job ended (a worker
-    died on the last attempt, an operator cancelled it) or, for chat, the API process died
-    mid-reply. They would otherwise hold a request of the user's quota forever."""
-    live_job = (
-        select(Job.id)
-        .where(Job.run_id == Run.id, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))
-        .exists()
-    )
-    any_job = select(Job.id).where(Job.run_id == Run.id).exists()
-    orphaned = (
-        update(Run)
-        .where(
-            Run.status.in_([RunStatus.QUEUED, RunStatus.RUNNING]),
-            ~live_job,
-            any_job | (Run.updated_at < now - CHAT_REPLY_DEADLINE),
-        )
-        .values(status=RunStatus.FAILED, error_message="the run stopped without finishing")
-    )
-    result = await session.execute(orphaned)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

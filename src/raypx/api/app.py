@@ -13,6 +13,7 @@ from raypx.ai import chat
 from raypx.ai.runtime import AIRuntime
 from raypx.api.errors import install_error_handlers
 from raypx.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from raypx.api.outage import install_outage_handlers
 from raypx.api.routes import (
     ai,
     auth,
@@ -45,7 +46,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
         engine = create_engine(url, settings)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
-        app.state.direct_pool = await open_direct_pool(url, settings)
+        app.state.direct_pool = open_direct_pool(url, settings)
         worker = await start_in_process_worker(settings, url, app.state.session_factory)
         try:
             yield
@@ -74,6 +75,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt=uploads)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.is_https)
     install_error_handlers(app)
+    install_outage_handlers(app)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(docs.router)

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
-from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.auth import tokens
 from raypx.auth.config import DONT_REMEMBER_LIFETIME, AuthConfig, RequestMeta
+from raypx.db.direct import PoolTimeout, ReadPool
 from raypx.db.models import Session, User
 
 
@@ -71,7 +71,7 @@ WHERE s.token = %s
 """
 
 
-async def peek_session(pool: AsyncConnectionPool, token: str) -> tuple[Session, User] | None:
+async def peek_session(pool: ReadPool, token: str) -> tuple[Session, User] | None:
     """The session and its user, read in one round trip, as detached (read-only) objects."""
     async with pool.connection() as conn:
         cursor = await conn.execute(SESSION_AND_USER, (tokens.digest(token),))
@@ -107,7 +107,7 @@ async def resolve_session(
     now: datetime,
     *,
     refresh: bool = False,
-    pool: AsyncConnectionPool | None = None,
+    pool: ReadPool | None = None,
 ) -> Authenticated | None:
     """The live session for `token`, or None. An expired row is deleted on sight.
 
@@ -119,9 +119,10 @@ async def resolve_session(
     if pool is not None:
         try:
             peeked = await peek_session(pool, token)
-        except psycopg.OperationalError:
-            # A pooled connection gone stale (database restart, failover): the pool drops it,
-            # and this request takes the ORM path below, which pings before use.
+        except (psycopg.OperationalError, PoolTimeout):
+            # A pooled connection gone stale (database restart, failover) or none free: the
+            # request takes the ORM path below, which pings before use (and answers 503 if
+            # the database is really down).
             pass
         else:
             if peeked is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ScalarSelect, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.billing import plans
@@ -50,19 +50,6 @@ def exceeded(limit: str, used: int, allowed: int, resets_at: datetime | None) ->
     )
 
 
-async def month_usage(session: AsyncSession, user_id: str, metric: UsageMetric) -> int:
-    start, end = month_bounds()
-    total = await session.scalar(
-        select(func.coalesce(func.sum(UsageEvent.quantity), 0)).where(
-            UsageEvent.user_id == user_id,
-            UsageEvent.metric == metric,
-            UsageEvent.created_at >= start,
-            UsageEvent.created_at < end,
-        )
-    )
-    return int(total or 0)
-
-
 def estimated_tokens(characters: int) -> int:
     """About four characters per token (cl100k on English): cheap enough to run on every request
     and on the in-flight runs, where counting exactly would cost seconds on long inputs."""
@@ -85,23 +72,51 @@ async def ensure_can_run_ai(
     await lock_user(session, user_id)
     _tier, limits = await user_limits(session, user_id, settings)
     start, end = month_bounds()
-    requests = await month_usage(session, user_id, UsageMetric.AI_REQUESTS)
-    in_flight, in_flight_characters = (
-        await session.execute(
-            select(func.count(), func.coalesce(func.sum(func.char_length(Run.prompt)), 0)).where(
-                Run.user_id == user_id,
-                Run.status.in_([RunStatus.QUEUED, RunStatus.RUNNING]),
-                Run.created_at >= start,
-            )
-        )
-    ).one()
-    used = requests + int(in_flight or 0)
+    requests, tokens, in_flight, in_flight_characters = await ai_usage_snapshot(
+        session, user_id, start, end
+    )
+    used = requests + in_flight
     if used + 1 > limits.ai_requests:
         raise exceeded("ai_requests", used, limits.ai_requests, end)
-    tokens = await month_usage(session, user_id, UsageMetric.AI_TOKENS)
-    pending = estimated_tokens(int(in_flight_characters)) + estimated_tokens(input_characters)
+    pending = estimated_tokens(in_flight_characters) + estimated_tokens(input_characters)
     if tokens >= limits.ai_tokens or tokens + pending > limits.ai_tokens:
         raise exceeded("ai_tokens", tokens, limits.ai_tokens, end)
+
+
+async def ai_usage_snapshot(
+    session: AsyncSession, user_id: str, start: datetime, end: datetime
+) -> tuple[int, int, int, int]:
+    """Requests and tokens billed this month, and the runs in flight with their prompt sizes.
+
+    One statement, hence one snapshot: a worker finishing a run moves it from "in flight" to
+    "billed" in one commit, and separate queries could see neither side of that commit (the
+    billed sum read before it, the in-flight count after), admitting one request too many.
+    """
+
+    def billed(metric: UsageMetric) -> ScalarSelect[int]:
+        return (
+            select(func.coalesce(func.sum(UsageEvent.quantity), 0))
+            .where(
+                UsageEvent.user_id == user_id,
+                UsageEvent.metric == metric,
+                UsageEvent.created_at >= start,
+                UsageEvent.created_at < end,
+            )
+            .scalar_subquery()
+        )
+
+    in_flight = (
+        select(func.count(), func.coalesce(func.sum(func.char_length(Run.prompt)), 0))
+        .where(
+            Run.user_id == user_id,
+            Run.status.in_([RunStatus.QUEUED, RunStatus.RUNNING]),
+            Run.created_at >= start,
+        )
+        .subquery()
+    )
+    statement = select(billed(UsageMetric.AI_REQUESTS), billed(UsageMetric.AI_TOKENS), *in_flight.c)
+    requests, tokens, runs, characters = (await session.execute(statement)).one()
+    return int(requests or 0), int(tokens or 0), int(runs or 0), int(characters or 0)
 
 
 async def max_upload_bytes(

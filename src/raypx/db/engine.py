@@ -26,14 +26,26 @@ def resolve_database_url(settings: Settings) -> URL:
     return start_embedded(settings.home)
 
 
+# libpq's floor; a refused connection (server down or restarting) fails at once anyway.
+CONNECT_TIMEOUT_SECONDS = 2
+
+
 def create_engine(url: URL, settings: Settings) -> AsyncEngine:
+    # Short waits everywhere, so an outage or an exhausted pool answers 503 in seconds rather
+    # than hanging requests for SQLAlchemy's default 30 s; pre-ping replaces connections a
+    # restart killed, so the first request after the database returns succeeds.
     return create_async_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=True,
+<<<<<<< HEAD
         hide_parameters=True,  # errors and logs never carry user data (prompts, names…)
         connect_args={"application_name": "raypx"},
+=======
+        connect_args={"application_name": "raypx", "connect_timeout": CONNECT_TIMEOUT_SECONDS},
+>>>>>>> harden-reliability
     )
 
 

@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 from raypx.ai.runtime import runtime_for
+from raypx.db.engine import transaction
+from raypx.documents import orphans
 from raypx.documents.processing import mark_failed, process_document
 from raypx.documents.service import PROCESS_JOB, PURGE_JOB, text_key
 from raypx.jobs.registry import JobContext, task
@@ -44,3 +46,12 @@ async def purge_objects(payload: dict[str, Any], ctx: JobContext) -> dict[str, i
         for each in (key, text_key(key)):
             await storage.delete(each)
     return {"documents": len(keys)}
+
+
+# Every 30 s, like ai.fail_orphaned_runs: a document whose job the lease rescue failed is final
+# within the lease and a minute of its worker's last heartbeat.
+@task("documents.fail_orphaned", schedule="every 30s", max_attempts=3)
+async def fail_orphaned_documents(payload: dict[str, Any], ctx: JobContext) -> dict[str, int]:
+    async with transaction(ctx.session_factory) as session:
+        failed = await orphans.fail_orphaned_documents(session)
+    return {"failed": failed}

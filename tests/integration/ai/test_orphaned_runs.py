@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from raypx.ai import service
+from raypx.ai import orphans
 from raypx.db.engine import create_session_factory, transaction
 from tests.integration.conftest import Api
 
@@ -34,7 +34,9 @@ async def test_orphaned_runs_are_failed_and_live_ones_are_not(api: Api) -> None:
     chat_abandoned = await add_run(api, user_id, "running", timedelta(hours=1), None)
     chat_live = await add_run(api, user_id, "running", timedelta(seconds=5), None)
     async with transaction(create_session_factory(api.engine)) as session:
-        assert await service.fail_orphaned_runs(session, datetime.now(UTC)) == 2
+        registry = api.app.state.ai.registry
+        lease = timedelta(seconds=30)
+        assert await orphans.fail_orphaned_runs(session, registry, datetime.now(UTC), lease) == 2
     async with api.engine.connect() as conn:
         found = dict((str(i), s) for i, s in await conn.execute(text("SELECT id, status FROM run")))
     assert found[job_failed] == found[chat_abandoned] == "failed"

@@ -8,12 +8,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from fastapi import HTTPException, Request
-from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import State
 
 from raypx.auth import cookies, origin, rate_limit, sessions
 from raypx.auth.config import AuthConfig, RequestMeta
+from raypx.db.direct import ReadPool
 from raypx.errors import Unauthorized
 from raypx.settings import Settings
 
@@ -70,9 +70,9 @@ def request_meta(request: Request) -> RequestMeta:
     )
 
 
-def read_pool(request: Request) -> AsyncConnectionPool | None:
+def read_pool(request: Request) -> ReadPool | None:
     """The app's direct read pool, when it runs one (tests that share a session do not)."""
-    pool: AsyncConnectionPool | None = getattr(request.app.state, "direct_pool", None)
+    pool: ReadPool | None = getattr(request.app.state, "direct_pool", None)
     return pool
 
 
