@@ -40,12 +40,8 @@ def create_engine(url: URL, settings: Settings) -> AsyncEngine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=True,
-<<<<<<< HEAD
         hide_parameters=True,  # errors and logs never carry user data (prompts, names…)
-        connect_args={"application_name": "raypx"},
-=======
         connect_args={"application_name": "raypx", "connect_timeout": CONNECT_TIMEOUT_SECONDS},
->>>>>>> harden-reliability
     )
 
 
