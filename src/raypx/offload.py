@@ -7,7 +7,9 @@ belonged to is put back by the worker.
 
 The pool starts on first use ("spawn": forking a process that runs threads and an event loop is
 unsafe) and its processes are reused, so only the first call pays the start-up (~1 s). Work of a
-few milliseconds is not worth the hop; callers run it inline (see their thresholds).
+few milliseconds is not worth the hop; callers run it inline (see their thresholds). As with
+any "spawn" pool, a script that embeds Raypx must guard its entry with `if __name__ ==
+"__main__":` (the `raypx` command and `python -m raypx` do).
 """
 
 from __future__ import annotations
