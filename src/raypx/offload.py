@@ -17,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -44,8 +46,23 @@ def _get_pool() -> ProcessPoolExecutor:
             pool_size(),
             mp_context=multiprocessing.get_context("spawn"),
             max_tasks_per_child=TASKS_PER_PROCESS,
+            initializer=exit_with_parent,
         )
     return _pool
+
+
+def exit_with_parent() -> None:
+    """In each pool process: exit when the parent dies. A parent killed with SIGKILL (or leaving
+    through os._exit) runs no cleanup, and its pool processes would otherwise idle forever."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="raypx-exit-with-parent", daemon=True).start()
 
 
 async def run(function: Callable[..., T], *args: object) -> T:
