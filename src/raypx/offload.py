@@ -7,7 +7,9 @@ belonged to is put back by the worker.
 
 The pool starts on first use ("spawn": forking a process that runs threads and an event loop is
 unsafe) and its processes are reused, so only the first call pays the start-up (~1 s). Work of a
-few milliseconds is not worth the hop; callers run it inline (see their thresholds).
+few milliseconds is not worth the hop; callers run it inline (see their thresholds). As with
+any "spawn" pool, a script that embeds Raypx must guard its entry with `if __name__ ==
+"__main__":` (the `raypx` command and `python -m raypx` do).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -42,8 +46,23 @@ def _get_pool() -> ProcessPoolExecutor:
             pool_size(),
             mp_context=multiprocessing.get_context("spawn"),
             max_tasks_per_child=TASKS_PER_PROCESS,
+            initializer=exit_with_parent,
         )
     return _pool
+
+
+def exit_with_parent() -> None:
+    """In each pool process: exit when the parent dies. A parent killed with SIGKILL (or leaving
+    through os._exit) runs no cleanup, and its pool processes would otherwise idle forever."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="raypx-exit-with-parent", daemon=True).start()
 
 
 async def run(function: Callable[..., T], *args: object) -> T:

@@ -36,10 +36,10 @@ class Served:
 
 @pytest.fixture
 def serve_process(database_url: URL, tmp_path: Path) -> Iterator[Callable[..., Served]]:
-    """Starts `raypx serve --port N` (no RAYPX_BASE_URL) with extra environment variables."""
+    """Starts `raypx serve --port N ARGS` (no RAYPX_BASE_URL) with extra environment variables."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(**extra_env: str) -> Served:
+    def start(*args: str, **extra_env: str) -> Served:
         port = free_port()
         log = tmp_path / f"serve-{len(started)}.log"
         env = {k: v for k, v in os.environ.items() if k != "RAYPX_BASE_URL"} | {
@@ -52,7 +52,7 @@ def serve_process(database_url: URL, tmp_path: Path) -> Iterator[Callable[..., S
         }
         with open(log, "wb") as out:  # the child keeps a copy
             process = subprocess.Popen(
-                [sys.executable, "-m", "raypx", "serve", "--port", str(port)],
+                [sys.executable, "-m", "raypx", "serve", "--port", str(port), *args],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,

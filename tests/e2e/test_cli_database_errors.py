@@ -72,3 +72,12 @@ def test_a_database_without_the_schema_says_to_migrate(  # (`db check` lists the
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: ") and "raypx db upgrade" in line, line
+
+
+def test_a_database_that_does_not_exist_is_named(server_url: URL) -> None:
+    missing = server_url.set(database=f"raypx_missing_{secrets.token_hex(4)}")
+    result = raypx(missing, "users", "list")
+    assert result.returncode != 0
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: database ")
+    assert line.endswith(f"/{missing.database} does not exist: create it or fix DATABASE_URL")

@@ -3,6 +3,7 @@ forced shutdown, and periodic jobs with two workers."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -18,6 +19,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from raypx.db.embedded import libpq_conninfo
+from raypx.jobs.queue import CANCEL_CHANNEL
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -245,3 +247,61 @@ def test_sigterm_during_offline_model_work_keeps_the_grace_period(
     # Not lost: put back as never claimed, for the next worker.
     assert db.rows("SELECT status, attempts FROM job WHERE id = %s", job_id) == [("queued", 0)]
     assert db.value("SELECT ended_at FROM execution") is None  # it really was cut short
+
+
+def test_a_cancelled_offline_model_job_frees_the_worker_at_once(
+    db: Database, spawn_worker: Spawn
+) -> None:
+    [job_id] = enqueue(db, "e2e.offline_model", payload='{"calls": 160}')  # ~20 s of CPU
+    spawn_worker("--concurrency", "1")
+    db.wait_until("SELECT count(*) FROM execution", lambda n: n == 1)
+    # What `raypx jobs cancel` does to a running job.
+    db.conn.execute("UPDATE job SET status = 'cancelled' WHERE id = %s", (job_id,))
+    db.conn.execute("SELECT pg_notify(%s, %s)", (CANCEL_CHANNEL, str(job_id)))
+    cancelled = time.monotonic()
+    enqueue(db, "e2e.record", payload='{"seconds": 0}')  # needs the only slot
+    db.wait_until("SELECT count(*) FROM execution WHERE ended_at IS NOT NULL", lambda n: n == 1)
+    latency = time.monotonic() - cancelled
+    print(f"cancel to the next job done: {latency:.2f} s")
+    assert latency < 3, f"{latency:.1f} s: the cancelled job kept the worker busy"
+    assert db.value("SELECT ended_at FROM execution WHERE job_id = %s", job_id) is None
+
+
+def descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            with contextlib.suppress(FileNotFoundError):
+                children = [int(c) for c in (task / "children").read_text().split()]
+                found += children
+                pending += children
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's reaping is left
+
+
+def test_pool_processes_do_not_outlive_a_worker_that_exits_at_once(
+    db: Database, spawn_worker: Spawn
+) -> None:
+    enqueue(db, "e2e.offline_model", payload='{"calls": 160}')
+    worker = spawn_worker("--grace-period", "60")
+    db.wait_until("SELECT count(*) FROM execution", lambda n: n == 1)
+    deadline = time.monotonic() + 20
+    while not (pool := descendants(worker.pid)):
+        assert time.monotonic() < deadline, "the offline model never reached the pool"
+        time.sleep(0.05)  # polling a condition with a deadline
+    worker.send_signal(signal.SIGTERM)
+    worker.send_signal(signal.SIGINT)  # the second signal: os._exit, no cleanup at all
+    assert worker.wait(10) == 1
+    deadline = time.monotonic() + 10
+    while alive := [pid for pid in pool if running(pid)]:
+        assert time.monotonic() < deadline, f"pool processes {alive} outlived their worker"
+        time.sleep(0.05)  # polling a condition with a deadline

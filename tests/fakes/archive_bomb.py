@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
@@ -43,18 +44,22 @@ def docx_bomb(inflated_mib: int) -> bytes:
 
 
 def lying_docx_bomb(inflated_mib: int, declared: int = 1024) -> bytes:
-    """The same bomb with word/document.xml declared as `declared` bytes in both headers."""
+    """The same bomb with word/document.xml declared as `declared` bytes in both headers, with
+    the checksum of those first bytes: a reader that stops at the declared size sees a valid
+    member, one that inflates the whole stream at once gets all of it."""
     data = bytearray(docx_bomb(inflated_mib))
     name = b"word/document.xml"
-    # (signature, offset of the name length, offset of the name, offset of the size field)
-    for signature, name_length_at, name_at, size_at in (
-        (b"PK\x03\x04", 26, 30, 22),  # local file header
-        (b"PK\x01\x02", 28, 46, 24),  # central directory entry
+    crc = zlib.crc32(HEAD + b"a" * (declared - len(HEAD)))
+    # (signature, offset of the name length, offset of the name, of the CRC, of the size)
+    for signature, name_length_at, name_at, crc_at, size_at in (
+        (b"PK\x03\x04", 26, 30, 14, 22),  # local file header
+        (b"PK\x01\x02", 28, 46, 16, 24),  # central directory entry
     ):
         start = 0
         while (found := data.find(signature, start)) != -1:
             start = found + 4
             length = struct.unpack_from("<H", data, found + name_length_at)[0]
             if data[found + name_at : found + name_at + length] == name:
+                struct.pack_into("<I", data, found + crc_at, crc)
                 struct.pack_into("<I", data, found + size_at, declared)
     return bytes(data)

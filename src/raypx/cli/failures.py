@@ -22,11 +22,17 @@ except ImportError:  # pragma: no cover - psycopg_pool ships with raypx
 def explain(exc: BaseException) -> str | None:
     """The one-line explanation of a database failure, or None if `exc` is not one."""
     cause = exc.orig if isinstance(exc, sa_errors.DBAPIError) else exc
+    # libpq reports a failed connection as OperationalError without a SQLSTATE: read its text.
+    text = str(cause)
     if isinstance(cause, pg_errors.UndefinedTable | pg_errors.UndefinedColumn):
         return "the database is not migrated: run `raypx db upgrade`"
-    if isinstance(cause, pg_errors.InvalidCatalogName):
+    if isinstance(cause, pg_errors.InvalidCatalogName) or (
+        isinstance(cause, psycopg.OperationalError) and "does not exist" in text
+    ):
         return f"database {where()} does not exist: create it or fix DATABASE_URL"
-    if isinstance(cause, pg_errors.InvalidPassword | pg_errors.InvalidAuthorizationSpecification):
+    if isinstance(
+        cause, pg_errors.InvalidPassword | pg_errors.InvalidAuthorizationSpecification
+    ) or (isinstance(cause, psycopg.OperationalError) and "authentication failed" in text):
         return f"the database at {where()} refused the credentials in DATABASE_URL"
     if isinstance(cause, psycopg.OperationalError | PoolTimeout | ConnectionError):
         return (

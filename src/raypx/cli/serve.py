@@ -22,6 +22,9 @@ def serve(
     migrate_on_start: bool | None = typer.Option(
         None, "--migrate/--no-migrate", help="Apply migrations before serving [default: yes]."
     ),
+    grace_period: int = typer.Option(
+        30, "--grace-period", min=0, help="Seconds open requests get to finish on shutdown."
+    ),
 ) -> None:
     """Run the HTTP API (and, with the embedded database, an in-process worker)."""
     import uvicorn
@@ -62,4 +65,6 @@ def serve(
         port=settings.port,
         log_config=None,
         proxy_headers=False,
+        # Without it a stalled client (a body announced, never sent) holds the exit forever.
+        timeout_graceful_shutdown=grace_period,
     )

@@ -5,7 +5,10 @@ as a `failed` document with a reason instead of an error somewhere else.
 
 ZIP-based formats are checked before any parser inflates them: a 1 MB archive can expand to
 gigabytes. The sizes the central directory declares are checked first (cheap), then every member
-is inflated once in bounded chunks and counted, since declared sizes can lie.
+is inflated once in bounded chunks and counted, since declared sizes can lie, into an
+uncompressed copy. The parser reads that copy: zipfile's own `read()` inflates a member's whole
+compressed stream in one call, so a member declaring 1 KiB (with the checksum of its first KiB)
+would otherwise still expand to everything it holds.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from typing import IO
 
 from raypx.documents import sniffing
 from raypx.documents.html_text import html_to_text
@@ -83,21 +87,29 @@ def too_large(what: str, limit: int) -> ExtractionFailed:
     )
 
 
-def check_archive(data: bytes, kind: str) -> None:
-    """Refuse an archive that inflates too far, before any parser reads it (see the docstring)."""
+def stored_copy(data: bytes, kind: str) -> bytes:
+    """The archive re-written uncompressed from bounded reads (see the module docstring)."""
+    out = io.BytesIO()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as archive,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy,
+        ):
+            members = [m for m in archive.infolist() if not m.is_dir()]
             if len(members) > MAX_MEMBERS:
                 raise ExtractionFailed(
                     "ARCHIVE_TOO_LARGE", f"the {kind} holds more than {MAX_MEMBERS} files"
                 )
+            if len({m.filename for m in members}) != len(members):
+                raise ExtractionFailed("BROKEN_FILE", f"the {kind} names a file twice")
             check_declared_sizes(members, kind)
             total = 0
             for member in members:
-                total = inflate_counting(archive, member, total, kind)
+                with copy.open(member.filename, "w") as target:
+                    total = inflate_counting(archive, member, total, kind, target)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise ExtractionFailed("BROKEN_FILE", f"the {kind} cannot be read: {exc}") from None
+    return out.getvalue()
 
 
 def check_declared_sizes(members: list[zipfile.ZipInfo], kind: str) -> None:
@@ -119,12 +131,13 @@ def ratio_too_high(name: str, kind: str) -> ExtractionFailed:
 
 
 def inflate_counting(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: int, kind: str
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, total: int, kind: str, target: IO[bytes]
 ) -> int:
-    """Inflate one member in bounded chunks, counting what actually comes out."""
+    """Inflate one member into `target` in bounded chunks, counting what actually comes out."""
     produced = 0
     with archive.open(member) as stream:
         while chunk := stream.read(READ_CHUNK):
+            target.write(chunk)
             produced += len(chunk)
             total += len(chunk)
             if produced > MAX_MEMBER_BYTES:
@@ -141,9 +154,9 @@ def extract_docx(data: bytes) -> Extraction:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import LxmlError  # type: ignore[import-untyped]
 
-    check_archive(data, "DOCX")
+    copy = stored_copy(data, "DOCX")
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(copy))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError) as exc:
         raise ExtractionFailed("BROKEN_FILE", f"the DOCX cannot be read: {exc}") from None
     blocks = [p.text for p in document.paragraphs]
