@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import Response
 
-from raypx.api.routes import auth_deps, auth_mail, auth_oauth
+from raypx.api.routes import auth_account, auth_deps, auth_mail, auth_oauth
 from raypx.api.routes.auth_common import (
     Auth,
     AuthDb,
@@ -21,10 +21,11 @@ from raypx.api.routes.auth_common import (
     body_of,
     guarded_router,
     json,
+    send_later,
     signed_in_cookies,
 )
 from raypx.api.schemas import auth as schemas
-from raypx.auth import cookies, redact, service, sessions
+from raypx.auth import cookies, email_verification, redact, service, sessions
 
 endpoints = guarded_router()
 
@@ -35,8 +36,9 @@ async def sign_up_email(
     db: AuthDb,
     cfg: Config,
     meta: Meta,
+    tasks: BackgroundTasks,
 ) -> Response:
-    signed = await service.sign_up_email(
+    outcome = await email_verification.sign_up_email(
         db,
         cfg,
         meta,
@@ -47,8 +49,12 @@ async def sign_up_email(
         callback_url=body.callback_url,
         remember_me=body.remember_me is not False,
     )
-    payload = {"token": signed.token, "user": schemas.user_json(signed.user)}
-    return json(payload, set_cookies=signed_in_cookies(cfg, signed))
+    send_later(tasks, cfg, outcome.mail)
+    user = schemas.user_json(outcome.user)
+    if outcome.signed is None:  # verification required first: no session yet
+        return json({"token": None, "user": user})
+    payload = {"token": outcome.signed.token, "user": user}
+    return json(payload, set_cookies=signed_in_cookies(cfg, outcome.signed))
 
 
 @endpoints.post("/sign-in/email")
@@ -58,6 +64,7 @@ async def sign_in_email(
     db: AuthDb,
     cfg: Config,
     meta: Meta,
+    tasks: BackgroundTasks,
 ) -> Response:
     try:
         signed = await service.sign_in_email(
@@ -70,6 +77,13 @@ async def sign_in_email(
             remember_me=body.remember_me is not False,
             callback_url=body.callback_url,
         )
+    except service.EmailNotVerified as exc:
+        # A plain answer, not a raise: the mail's token must commit with this transaction.
+        message = await email_verification.mail_on_refused_sign_in(
+            db, cfg, meta, email=body.email, callback_url=body.callback_url
+        )
+        send_later(tasks, cfg, message)
+        return json(exc.to_body(), status=exc.status_code)
     except service.AccountLocked as exc:
         response = json(exc.to_body(), status=429)
         response.headers["X-Retry-After"] = str(exc.retry_after)
@@ -229,6 +243,7 @@ router = APIRouter(prefix=auth_deps.BASE_PATH, tags=["auth"])
 router.include_router(endpoints)
 router.include_router(auth_mail.endpoints)
 router.include_router(auth_oauth.endpoints)
+router.include_router(auth_account.endpoints)
 router.add_api_route(
     "/{rest:path}",
     not_found,

@@ -106,7 +106,9 @@ class LinkSocialBody(Body):
 
 
 class UnlinkAccountBody(Body):
-    provider_id: StrictStr = Field(alias="providerId")
+    """1.7 sends `{accountId}` (the row id); older clients `{providerId, accountId?}`."""
+
+    provider_id: StrictStr | None = Field(None, alias="providerId")
     account_id: StrictStr | None = Field(None, alias="accountId")
 
 
