@@ -12,7 +12,14 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import Response
 
-from raypx.api.routes import auth_account, auth_deps, auth_email_otp, auth_mail, auth_oauth
+from raypx.api.routes import (
+    auth_account,
+    auth_deps,
+    auth_email_otp,
+    auth_magic_link,
+    auth_mail,
+    auth_oauth,
+)
 from raypx.api.routes.auth_common import (
     Auth,
     AuthDb,
@@ -245,6 +252,7 @@ router.include_router(auth_mail.endpoints)
 router.include_router(auth_oauth.endpoints)
 router.include_router(auth_account.endpoints)
 router.include_router(auth_email_otp.endpoints)
+router.include_router(auth_magic_link.endpoints)
 router.add_api_route(
     "/{rest:path}",
     not_found,
