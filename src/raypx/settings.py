@@ -132,6 +132,9 @@ class Settings(BaseSettings):
     auth_magic_link_expires_in: int = Field(default=300, ge=30)  # seconds
     auth_magic_link_disable_sign_up: bool = False
     auth_api_keys: bool = True
+    auth_api_key_prefix: str = Field(default="rpx_", pattern=r"^[A-Za-z0-9_-]{0,32}$")
+    auth_api_key_rate_limit_max: int = Field(default=600, ge=1)  # requests per key per window
+    auth_api_key_rate_limit_window: int = Field(default=60, ge=1)  # seconds
     # OAuth sign-in. JSON list of OIDC/OAuth 2 providers: [{"id": "corp", "client_id": "...",
     # "client_secret": "...", "issuer": "https://sso.example"}] (or authorize_url, token_url,
     # userinfo_url instead of issuer; optional "scopes": [...]). GitHub and Google by shortcut.

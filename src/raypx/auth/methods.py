@@ -32,6 +32,9 @@ class AuthMethods:
     magic_link_lifetime: timedelta = timedelta(seconds=300)
     magic_link_disable_sign_up: bool = False
     api_keys: bool = True
+    api_key_prefix: str = "rpx_"
+    api_key_rate_limit_max: int = 600
+    api_key_rate_limit_window: timedelta = timedelta(seconds=60)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AuthMethods:
@@ -53,4 +56,7 @@ class AuthMethods:
             magic_link_lifetime=timedelta(seconds=settings.auth_magic_link_expires_in),
             magic_link_disable_sign_up=settings.auth_magic_link_disable_sign_up,
             api_keys=settings.auth_api_keys,
+            api_key_prefix=settings.auth_api_key_prefix,
+            api_key_rate_limit_max=settings.auth_api_key_rate_limit_max,
+            api_key_rate_limit_window=timedelta(seconds=settings.auth_api_key_rate_limit_window),
         )

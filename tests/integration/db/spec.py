@@ -197,3 +197,34 @@ ENUM_COLUMNS = {
     ("usage_event", "metric"): ["ai_tokens", "ai_requests", "documents", "storage_bytes"],
     ("job", "status"): ["queued", "running", "succeeded", "failed", "cancelled"],
 }
+
+
+# Tables of Better Auth's plugins (migration 0002_auth_plugins), beside the spec's 13.
+PLUGIN_TABLES: dict[str, list[tuple[str, str, bool, str | None]]] = {
+    "api_key": [
+        *UUID_PK,
+        ("name", "text", False, None),
+        ("start", "text", False, None),
+        ("prefix", "text", False, None),
+        ("key", "text", True, None),
+        ("user_id", "text", True, None),
+        ("enabled", "boolean", True, "true"),
+        ("rate_limit_enabled", "boolean", True, "true"),
+        ("rate_limit_time_window", "integer", False, None),
+        ("rate_limit_max", "integer", False, None),
+        ("request_count", "integer", True, "0"),
+        ("remaining", "integer", False, None),
+        ("refill_interval", "integer", False, None),
+        ("refill_amount", "integer", False, None),
+        ("last_refill_at", TS, False, None),
+        ("last_request", TS, False, None),
+        ("window_started_at", TS, False, None),
+        ("expires_at", TS, False, None),
+        ("permissions", "jsonb", False, None),
+        ("metadata", "jsonb", False, None),
+        *COMMON,
+    ],
+}
+PLUGIN_FOREIGN_KEYS = {("api_key", "user_id"): ("user", CASCADE)}
+PLUGIN_UNIQUE_COLUMNS = {("api_key", "key")}
+ALL_TABLES = {**TABLES, **PLUGIN_TABLES}

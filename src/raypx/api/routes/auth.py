@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from raypx.api.routes import (
     auth_account,
+    auth_api_keys,
     auth_deps,
     auth_email_otp,
     auth_magic_link,
@@ -253,6 +254,7 @@ router.include_router(auth_oauth.endpoints)
 router.include_router(auth_account.endpoints)
 router.include_router(auth_email_otp.endpoints)
 router.include_router(auth_magic_link.endpoints)
+router.include_router(auth_api_keys.endpoints)
 router.add_api_route(
     "/{rest:path}",
     not_found,

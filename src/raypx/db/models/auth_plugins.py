@@ -1,0 +1,47 @@
+"""Tables of Better Auth's plugins, beside the spec's 13 (migration 0002_auth_plugins):
+API keys. Named in the spec's style; every row belongs to a user and goes with them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, UniqueConstraint, text, true
+from sqlalchemy.orm import Mapped, mapped_column
+
+from raypx.db.base import Base, Timestamps, UUIDPrimaryKey
+
+
+class ApiKey(UUIDPrimaryKey, Timestamps, Base):
+    """Better Auth's `apikey`. `key` is the SHA-256 of the secret (base64url, as Better Auth
+    hashes it); `start` its first characters, shown so people can tell keys apart."""
+
+    __tablename__ = "api_key"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        Index("idx_api_key_user_id", "user_id"),
+    )
+
+    name: Mapped[str | None]
+    start: Mapped[str | None]
+    prefix: Mapped[str | None]
+    key: Mapped[str]
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    enabled: Mapped[bool] = mapped_column(server_default=true(), default=True)
+    rate_limit_enabled: Mapped[bool] = mapped_column(server_default=true(), default=True)
+    rate_limit_time_window: Mapped[int | None]  # milliseconds, as Better Auth counts them
+    rate_limit_max: Mapped[int | None]
+    request_count: Mapped[int] = mapped_column(server_default=text("0"), default=0)
+    remaining: Mapped[int | None]
+    refill_interval: Mapped[int | None]  # milliseconds
+    refill_amount: Mapped[int | None]
+    last_refill_at: Mapped[datetime | None]
+    last_request: Mapped[datetime | None]
+    # Start of the current rate-limit window (fixed windows: steady traffic still resets).
+    window_started_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    permissions: Mapped[dict[str, Any] | None]
+    metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata")
+
+
+__all__ = ["ApiKey"]
