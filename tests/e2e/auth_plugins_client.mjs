@@ -1,9 +1,10 @@
 // Better Auth's official client plugins (emailOTPClient, magicLinkClient, apiKeyClient)
 // against a running `raypx serve`. Mail is read from the server's outbox file.
 // Usage: node auth_plugins_client.mjs BASE_URL OUTBOX ; prints one JSON object of observations.
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createAuthClient } from "better-auth/client";
-import { emailOTPClient, magicLinkClient } from "better-auth/client/plugins";
+import { emailOTPClient, magicLinkClient, twoFactorClient } from "better-auth/client/plugins";
 import { apiKeyClient } from "@better-auth/api-key/client";
 
 const [base, outbox] = process.argv.slice(2);
@@ -32,7 +33,7 @@ async function browserFetch(input, init = {}) {
 
 const client = createAuthClient({
   baseURL: base,
-  plugins: [emailOTPClient(), magicLinkClient(), apiKeyClient()],
+  plugins: [emailOTPClient(), magicLinkClient(), twoFactorClient(), apiKeyClient()],
   fetchOptions: { customFetchImpl: browserFetch },
 });
 const out = {};
@@ -111,6 +112,62 @@ r = await client.emailOtp.verifyEmail({ email: "reset@example.com", otp: wrongFo
 out.verifyWrong = { error: err(r.error) };
 r = await client.emailOtp.verifyEmail({ email: "reset@example.com", otp: code });
 out.verifyEmail = { error: err(r.error), verified: r.data?.user?.emailVerified };
+await client.signOut();
+
+// --- two-factor: TOTP setup, sign-in redirect, wrong code, trusted device, backup code
+// (single use), OTP by mail, disable. TOTP computed here as an authenticator app would.
+function totpNow(secret) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of secret.toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1e6).padStart(6, "0");
+}
+const tfEmail = "tf@example.com";
+const tfSignIn = () => client.signIn.email({ email: tfEmail, password: "password123" });
+await client.signUp.email({ name: "Two", email: tfEmail, password: "password123" });
+r = await client.twoFactor.enable({ password: "wrong-password" });
+out.tfEnableWrong = { error: err(r.error) };
+r = await client.twoFactor.enable({ password: "password123" });
+const secret = new URL(r.data.totpURI).searchParams.get("secret");
+const backupCodes = r.data.backupCodes;
+out.tfEnable = { error: err(r.error), uri: r.data.totpURI.split("?")[0], codes: backupCodes.length };
+r = await client.twoFactor.verifyTotp({ code: totpNow(secret) });
+out.tfConfirm = { error: err(r.error), enabled: r.data?.user?.twoFactorEnabled };
+await client.signOut();
+r = await tfSignIn();
+out.tfRedirect = { error: err(r.error), data: r.data };
+r = await client.getSession();
+out.tfNoSessionYet = { data: r.data };
+r = await client.twoFactor.verifyTotp({ code: totpNow(secret) === "000000" ? "111111" : "000000" });
+out.tfWrong = { error: err(r.error) };
+r = await client.twoFactor.verifyTotp({ code: totpNow(secret), trustDevice: true });
+out.tfTotp = { error: err(r.error), hasToken: !!r.data?.token, trusted: jar.has("better-auth.trust_device") };
+await client.signOut();
+r = await tfSignIn();
+out.tfTrusted = { error: err(r.error), redirect: r.data?.twoFactorRedirect ?? false, email: r.data?.user?.email };
+await client.signOut();
+jar.delete("better-auth.trust_device");
+await tfSignIn();
+r = await client.twoFactor.verifyBackupCode({ code: backupCodes[0] });
+out.tfBackup = { error: err(r.error), hasToken: !!r.data?.token };
+await client.signOut();
+await tfSignIn();
+r = await client.twoFactor.verifyBackupCode({ code: backupCodes[0] });
+out.tfBackupReused = { error: err(r.error) };
+[r, mail] = await mailFrom(tfEmail, () => client.twoFactor.sendOtp());
+out.tfSendOtp = { error: err(r.error), data: r.data };
+r = await client.twoFactor.verifyOtp({ code: codeIn(mail) });
+out.tfOtp = { error: err(r.error), hasToken: !!r.data?.token };
+r = await client.twoFactor.disable({ password: "password123" });
+out.tfDisable = { error: err(r.error), data: r.data };
+await client.signOut();
+r = await tfSignIn();
+out.tfAfterDisable = { redirect: r.data?.twoFactorRedirect ?? false, email: r.data?.user?.email };
 await client.signOut();
 
 // --- magic link: sign-up by link, reused link

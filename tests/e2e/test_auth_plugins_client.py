@@ -1,5 +1,6 @@
 """Better Auth's official client plugins (npm better-auth 1.7.25: emailOTPClient,
-magicLinkClient; @better-auth/api-key 1.7.5: apiKeyClient) against a real `raypx serve`."""
+magicLinkClient, twoFactorClient; @better-auth/api-key 1.7.5: apiKeyClient) against a real
+`raypx serve`, one flow per plugin with its error cases."""
 
 from __future__ import annotations
 
@@ -115,6 +116,27 @@ def test_official_plugin_clients(
     assert out["resetSignIn"] == {"error": None, "email": "reset@example.com"}
     assert out["verifyWrong"]["error"]["code"] == "INVALID_OTP"
     assert out["verifyEmail"] == {"error": None, "verified": True}
+    # Two-factor
+    assert out["tfEnableWrong"]["error"]["code"] == "INVALID_PASSWORD"
+    assert out["tfEnable"] == {
+        "error": None,
+        "uri": "otpauth://totp/Raypx:tf@example.com",
+        "codes": 10,
+    }
+    assert out["tfConfirm"] == {"error": None, "enabled": True}
+    assert out["tfRedirect"]["data"]["twoFactorRedirect"] is True
+    assert out["tfRedirect"]["data"]["twoFactorMethods"] == ["totp", "otp"]
+    assert out["tfNoSessionYet"]["data"] is None
+    assert out["tfWrong"]["error"]["status"] == 401
+    assert out["tfWrong"]["error"]["code"] == "INVALID_CODE"
+    assert out["tfTotp"] == {"error": None, "hasToken": True, "trusted": True}
+    assert out["tfTrusted"] == {"error": None, "redirect": False, "email": "tf@example.com"}
+    assert out["tfBackup"] == {"error": None, "hasToken": True}
+    assert out["tfBackupReused"]["error"]["code"] == "INVALID_BACKUP_CODE"
+    assert out["tfSendOtp"]["data"] == {"status": True}
+    assert out["tfOtp"] == {"error": None, "hasToken": True}
+    assert out["tfDisable"]["data"] == {"status": True}
+    assert out["tfAfterDisable"] == {"redirect": False, "email": "tf@example.com"}
     # Magic link
     assert out["magicSend"]["data"] == {"status": True}
     assert out["magicVerify"] == {"error": None, "email": "link@example.com", "hasToken": True}
@@ -135,7 +157,7 @@ def test_official_plugin_clients(
     assert "POST /api/auth/sign-in/email-otp" in server_log
     mails = [json.loads(line) for line in outbox.read_text().splitlines()]
     for mail in mails:
-        if mail["kind"].startswith("email-otp"):
+        if mail["kind"].startswith(("email-otp", "two-factor")):
             assert mail["text"].split(": ")[1][:6] not in server_log
         if mail["url"]:
             assert mail["url"] not in server_log

@@ -225,6 +225,20 @@ PLUGIN_TABLES: dict[str, list[tuple[str, str, bool, str | None]]] = {
         *COMMON,
     ],
 }
-PLUGIN_FOREIGN_KEYS = {("api_key", "user_id"): ("user", CASCADE)}
-PLUGIN_UNIQUE_COLUMNS = {("api_key", "key")}
+PLUGIN_TABLES["two_factor"] = [
+    *UUID_PK,
+    ("user_id", "text", True, None),
+    ("enabled", "boolean", True, "false"),
+    ("secret", "text", False, None),
+    ("verified", "boolean", True, "false"),
+    ("backup_codes", "jsonb", True, "'[]'::jsonb"),
+    ("failed_verification_count", "integer", True, "0"),
+    ("locked_until", TS, False, None),
+    *COMMON,
+]
+PLUGIN_FOREIGN_KEYS = {
+    ("api_key", "user_id"): ("user", CASCADE),
+    ("two_factor", "user_id"): ("user", CASCADE),
+}
+PLUGIN_UNIQUE_COLUMNS = {("api_key", "key"), ("two_factor", "user_id")}
 ALL_TABLES = {**TABLES, **PLUGIN_TABLES}

@@ -20,6 +20,7 @@ from raypx.api.routes import (
     auth_magic_link,
     auth_mail,
     auth_oauth,
+    auth_two_factor,
 )
 from raypx.api.routes.auth_common import (
     Auth,
@@ -33,7 +34,14 @@ from raypx.api.routes.auth_common import (
     signed_in_cookies,
 )
 from raypx.api.schemas import auth as schemas
-from raypx.auth import cookies, email_verification, redact, service, sessions
+from raypx.auth import (
+    cookies,
+    email_verification,
+    redact,
+    service,
+    sessions,
+    two_factor_challenge,
+)
 
 endpoints = guarded_router()
 
@@ -96,14 +104,26 @@ async def sign_in_email(
         response = json(exc.to_body(), status=429)
         response.headers["X-Retry-After"] = str(exc.retry_after)
         return response
+    gate = await two_factor_gate(request, db, cfg, meta, signed)
+    if gate.challenge_body is not None:  # a second step first: no session cookie yet
+        return json(gate.challenge_body, set_cookies=gate.cookies)
     user = schemas.user_json(signed.user)
-    set_cookies = signed_in_cookies(cfg, signed)
+    set_cookies = signed_in_cookies(cfg, signed) + gate.cookies
     if body.callback_url:
         payload = {"redirect": True, "token": signed.token, "url": body.callback_url, "user": user}
         response = json(payload, set_cookies=set_cookies)
         response.headers["Location"] = body.callback_url
         return response
     return json({"redirect": False, "token": signed.token, "user": user}, set_cookies=set_cookies)
+
+
+async def two_factor_gate(
+    request: Request, db: AuthDb, cfg: Config, meta: Meta, signed: sessions.SignedIn
+) -> two_factor_challenge.Gate:
+    if not cfg.methods.two_factor:
+        return two_factor_challenge.Gate(None, [])
+    trust = cookies.read_signed_cookie(request.headers, cfg, two_factor_challenge.TRUST_COOKIE)
+    return await two_factor_challenge.gate_sign_in(db, cfg, meta, signed, trust)
 
 
 @endpoints.get("/get-session")
@@ -255,6 +275,7 @@ router.include_router(auth_account.endpoints)
 router.include_router(auth_email_otp.endpoints)
 router.include_router(auth_magic_link.endpoints)
 router.include_router(auth_api_keys.endpoints)
+router.include_router(auth_two_factor.endpoints)
 router.add_api_route(
     "/{rest:path}",
     not_found,

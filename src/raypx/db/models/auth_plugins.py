@@ -1,12 +1,13 @@
-"""Tables of Better Auth's plugins, beside the spec's 13 (migration 0002_auth_plugins):
-API keys. Named in the spec's style; every row belongs to a user and goes with them."""
+"""Tables of Better Auth's plugins, beside the spec's 13 (migration 0002_auth_plugins): API
+keys and two-factor. Named in the spec's style; every row belongs to a user, goes with them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, UniqueConstraint, text, true
+from sqlalchemy import ForeignKey, Index, UniqueConstraint, false, text, true
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from raypx.db.base import Base, Timestamps, UUIDPrimaryKey
@@ -44,4 +45,21 @@ class ApiKey(UUIDPrimaryKey, Timestamps, Base):
     metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata")
 
 
-__all__ = ["ApiKey"]
+class TwoFactor(UUIDPrimaryKey, Timestamps, Base):
+    """Better Auth's `twoFactor`, plus `enabled` (its `user.twoFactorEnabled`: the spec's
+    `user` table stays as it is). `secret` is the TOTP secret sealed by the token cipher;
+    `backup_codes` holds HMACs of the unused backup codes, never the codes."""
+
+    __tablename__ = "two_factor"
+    __table_args__ = (UniqueConstraint("user_id"),)
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    enabled: Mapped[bool] = mapped_column(server_default=false(), default=False)
+    secret: Mapped[str | None]
+    verified: Mapped[bool] = mapped_column(server_default=false(), default=False)
+    backup_codes: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    failed_verification_count: Mapped[int] = mapped_column(server_default=text("0"), default=0)
+    locked_until: Mapped[datetime | None]
+
+
+__all__ = ["ApiKey", "TwoFactor"]

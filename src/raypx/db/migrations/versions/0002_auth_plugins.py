@@ -1,4 +1,4 @@
-"""Better Auth plugins: api_key (beside the spec's 13 tables, which stay as they are).
+"""Better Auth plugins: api_key, two_factor (beside the spec's 13 tables, which stay as they are).
 
 Revision ID: 0002
 Revises: 0001
@@ -16,7 +16,7 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TABLES = ("api_key",)
+TABLES = ("api_key", "two_factor")
 
 
 def _timestamps() -> list[sa.Column[object]]:
@@ -69,6 +69,30 @@ def upgrade() -> None:
         sa.UniqueConstraint("key", name=op.f("api_key_key_unique")),
     )
     op.create_index("idx_api_key_user_id", "api_key", ["user_id"], unique=False)
+    op.create_table(
+        "two_factor",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("user_id", sa.Text(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+        sa.Column("secret", sa.Text(), nullable=True),
+        sa.Column("verified", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+        sa.Column(
+            "backup_codes",
+            postgresql.JSONB(astext_type=sa.Text()),
+            server_default=sa.text("'[]'::jsonb"),
+            nullable=False,
+        ),
+        sa.Column(
+            "failed_verification_count", sa.Integer(), server_default=sa.text("0"), nullable=False
+        ),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        *_timestamps(),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user.id"], name=op.f("two_factor_user_id_user_id_fk"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("two_factor_pkey")),
+        sa.UniqueConstraint("user_id", name=op.f("two_factor_user_id_unique")),
+    )
     for table in TABLES:
         op.execute(
             f'CREATE TRIGGER trg_{table}_updated_at BEFORE UPDATE ON "{table}" '
