@@ -133,6 +133,7 @@ class Settings(BaseSettings):
     auth_magic_link_disable_sign_up: bool = False
     auth_api_keys: bool = True
     auth_two_factor: bool = True
+    auth_passkeys: bool = True
     auth_api_key_prefix: str = Field(default="rpx_", pattern=r"^[A-Za-z0-9_-]{0,32}$")
     auth_api_key_rate_limit_max: int = Field(default=600, ge=1)  # requests per key per window
     auth_api_key_rate_limit_window: int = Field(default=60, ge=1)  # seconds

@@ -33,6 +33,7 @@ class AuthMethods:
     magic_link_disable_sign_up: bool = False
     api_keys: bool = True
     two_factor: bool = True
+    passkeys: bool = True
     api_key_prefix: str = "rpx_"
     api_key_rate_limit_max: int = 600
     api_key_rate_limit_window: timedelta = timedelta(seconds=60)
@@ -58,6 +59,7 @@ class AuthMethods:
             magic_link_disable_sign_up=settings.auth_magic_link_disable_sign_up,
             api_keys=settings.auth_api_keys,
             two_factor=settings.auth_two_factor,
+            passkeys=settings.auth_passkeys,
             api_key_prefix=settings.auth_api_key_prefix,
             api_key_rate_limit_max=settings.auth_api_key_rate_limit_max,
             api_key_rate_limit_window=timedelta(seconds=settings.auth_api_key_rate_limit_window),

@@ -236,9 +236,27 @@ PLUGIN_TABLES["two_factor"] = [
     ("locked_until", TS, False, None),
     *COMMON,
 ]
+PLUGIN_TABLES["passkey"] = [
+    *UUID_PK,
+    ("name", "text", False, None),
+    ("public_key", "text", True, None),
+    ("user_id", "text", True, None),
+    ("credential_id", "text", True, None),
+    ("counter", "integer", True, "0"),
+    ("device_type", "text", True, None),
+    ("backed_up", "boolean", True, "false"),
+    ("transports", "text", False, None),
+    ("aaguid", "text", False, None),
+    *COMMON,
+]
 PLUGIN_FOREIGN_KEYS = {
+    ("passkey", "user_id"): ("user", CASCADE),
     ("api_key", "user_id"): ("user", CASCADE),
     ("two_factor", "user_id"): ("user", CASCADE),
 }
-PLUGIN_UNIQUE_COLUMNS = {("api_key", "key"), ("two_factor", "user_id")}
+PLUGIN_UNIQUE_COLUMNS = {
+    ("api_key", "key"),
+    ("two_factor", "user_id"),
+    ("passkey", "credential_id"),
+}
 ALL_TABLES = {**TABLES, **PLUGIN_TABLES}

@@ -20,6 +20,7 @@ from raypx.api.routes import (
     auth_magic_link,
     auth_mail,
     auth_oauth,
+    auth_passkeys,
     auth_two_factor,
 )
 from raypx.api.routes.auth_common import (
@@ -276,6 +277,7 @@ router.include_router(auth_email_otp.endpoints)
 router.include_router(auth_magic_link.endpoints)
 router.include_router(auth_api_keys.endpoints)
 router.include_router(auth_two_factor.endpoints)
+router.include_router(auth_passkeys.endpoints)
 router.add_api_route(
     "/{rest:path}",
     not_found,

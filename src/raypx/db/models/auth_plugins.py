@@ -1,5 +1,5 @@
 """Tables of Better Auth's plugins, beside the spec's 13 (migration 0002_auth_plugins): API
-keys and two-factor. Named in the spec's style; every row belongs to a user, goes with them."""
+keys, two-factor, passkeys. In the spec's style; every row belongs to a user, goes with them."""
 
 from __future__ import annotations
 
@@ -62,4 +62,24 @@ class TwoFactor(UUIDPrimaryKey, Timestamps, Base):
     locked_until: Mapped[datetime | None]
 
 
-__all__ = ["ApiKey", "TwoFactor"]
+class Passkey(UUIDPrimaryKey, Timestamps, Base):
+    """Better Auth's `passkey`: a WebAuthn credential's public key (base64) and counter."""
+
+    __tablename__ = "passkey"
+    __table_args__ = (
+        UniqueConstraint("credential_id"),
+        Index("idx_passkey_user_id", "user_id"),
+    )
+
+    name: Mapped[str | None]
+    public_key: Mapped[str]
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    credential_id: Mapped[str]  # base64url, as browsers and Better Auth name it
+    counter: Mapped[int] = mapped_column(server_default=text("0"), default=0)
+    device_type: Mapped[str]
+    backed_up: Mapped[bool] = mapped_column(server_default=false(), default=False)
+    transports: Mapped[str | None]
+    aaguid: Mapped[str | None]
+
+
+__all__ = ["ApiKey", "Passkey", "TwoFactor"]

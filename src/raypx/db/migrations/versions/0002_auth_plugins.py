@@ -1,4 +1,4 @@
-"""Better Auth plugins: api_key, two_factor (beside the spec's 13 tables, which stay as they are).
+"""Better Auth plugins: api_key, two_factor, passkey (beside the spec's 13 tables, which stay as they are).
 
 Revision ID: 0002
 Revises: 0001
@@ -16,7 +16,7 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TABLES = ("api_key", "two_factor")
+TABLES = ("api_key", "two_factor", "passkey")
 
 
 def _timestamps() -> list[sa.Column[object]]:
@@ -93,6 +93,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("two_factor_pkey")),
         sa.UniqueConstraint("user_id", name=op.f("two_factor_user_id_unique")),
     )
+    op.create_table(
+        "passkey",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=True),
+        sa.Column("public_key", sa.Text(), nullable=False),
+        sa.Column("user_id", sa.Text(), nullable=False),
+        sa.Column("credential_id", sa.Text(), nullable=False),
+        sa.Column("counter", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("device_type", sa.Text(), nullable=False),
+        sa.Column("backed_up", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+        sa.Column("transports", sa.Text(), nullable=True),
+        sa.Column("aaguid", sa.Text(), nullable=True),
+        *_timestamps(),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user.id"], name=op.f("passkey_user_id_user_id_fk"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("passkey_pkey")),
+        sa.UniqueConstraint("credential_id", name=op.f("passkey_credential_id_unique")),
+    )
+    op.create_index("idx_passkey_user_id", "passkey", ["user_id"], unique=False)
     for table in TABLES:
         op.execute(
             f'CREATE TRIGGER trg_{table}_updated_at BEFORE UPDATE ON "{table}" '
