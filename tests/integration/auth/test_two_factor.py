@@ -164,6 +164,7 @@ async def test_trusted_device_skips_the_second_step(
     assert any(c.startswith("better-auth.trust_device=") for c in set_cookies(trusted))
     direct = await sign_in(client, clock)
     assert direct.json().get("twoFactorRedirect") is None and has_session(direct)
+    assert direct.json()["user"]["twoFactorEnabled"] is True
     client.cookies.delete("better-auth.trust_device")
     challenged = await sign_in(client, clock)
     assert challenged.json()["twoFactorRedirect"] is True
@@ -176,6 +177,7 @@ async def test_disable_needs_the_password(client: httpx.AsyncClient, clock: Cloc
     assert (await post(client, clock, "disable", password=PASSWORD)).json() == {"status": True}
     plain = await sign_in(client, clock)
     assert has_session(plain) and "twoFactorRedirect" not in plain.json()
+    assert plain.json()["user"]["twoFactorEnabled"] is False
 
 
 async def test_rate_limited_three_per_ten_seconds(client: httpx.AsyncClient) -> None:

@@ -23,6 +23,7 @@ from raypx.api.routes import (
     auth_passkeys,
     auth_two_factor,
 )
+from raypx.api.routes import auth_plugin_common as plugin_common
 from raypx.api.routes.auth_common import (
     Auth,
     AuthDb,
@@ -67,7 +68,7 @@ async def sign_up_email(
         remember_me=body.remember_me is not False,
     )
     send_later(tasks, cfg, outcome.mail)
-    user = schemas.user_json(outcome.user)
+    user = await plugin_common.user_json(db, cfg, outcome.user)
     if outcome.signed is None:  # verification required first: no session yet
         return json({"token": None, "user": user})
     payload = {"token": outcome.signed.token, "user": user}
@@ -108,7 +109,7 @@ async def sign_in_email(
     gate = await two_factor_gate(request, db, cfg, meta, signed)
     if gate.challenge_body is not None:  # a second step first: no session cookie yet
         return json(gate.challenge_body, set_cookies=gate.cookies)
-    user = schemas.user_json(signed.user)
+    user = await plugin_common.user_json(db, cfg, signed.user)
     set_cookies = signed_in_cookies(cfg, signed) + gate.cookies
     if body.callback_url:
         payload = {"redirect": True, "token": signed.token, "url": body.callback_url, "user": user}

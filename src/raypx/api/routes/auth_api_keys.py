@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import ConfigDict, Field, StrictBool, StrictStr
 
+from raypx.api.routes import auth_deps
 from raypx.api.routes.auth_common import Auth, AuthDb, Config, Meta, body_of, json
 from raypx.api.routes.auth_plugin_common import plugin_router
 from raypx.api.schemas import auth as schemas
 from raypx.auth import api_keys
 from raypx.db.models import ApiKey
-from raypx.errors import Invalid
+from raypx.errors import Invalid, Unauthorized
 
 endpoints = plugin_router(lambda methods: methods.api_keys)
 # Better Auth lets only the server set these; an HTTP client that sends them is refused.
@@ -103,12 +104,15 @@ def key_json(row: ApiKey, key: str | None = None) -> dict[str, Any]:
 
 @endpoints.post("/api-key/create")
 async def create(
+    request: Request,
     body: Annotated[CreateBody, Depends(body_of(CreateBody))],
     db: AuthDb,
-    auth: Auth,
     cfg: Config,
     meta: Meta,
 ) -> Response:
+    auth = await auth_deps.authenticate(request, db)
+    if auth is None:  # Better Auth's words on this endpoint
+        raise Unauthorized("Unauthorized or invalid session", code="UNAUTHORIZED_SESSION")
     refuse_server_only(body.model_extra or {}, create=True)
     row, key = await api_keys.create_key(
         db,

@@ -3,11 +3,12 @@ verify the address or reset the password."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends
 from fastapi.responses import Response
-from pydantic import StrictStr
+from pydantic import AfterValidator, StrictStr
+from pydantic_core import PydanticCustomError
 
 from raypx.api.routes.auth_common import (
     AuthDb,
@@ -18,13 +19,23 @@ from raypx.api.routes.auth_common import (
     send_later,
     signed_in_cookies,
 )
-from raypx.api.routes.auth_plugin_common import plugin_router, rejection
+from raypx.api.routes.auth_plugin_common import plugin_router, rejection, user_json
 from raypx.api.schemas import auth as schemas
 from raypx.auth import email_otp, email_otp_flows
 from raypx.errors import Invalid
 
 endpoints = plugin_router(lambda methods: methods.email_otp)
-Kind = Literal["email-verification", "sign-in", "forget-password", "change-email"]
+KINDS = ("email-verification", "sign-in", "forget-password", "change-email")
+
+
+def _kind(value: str) -> str:
+    if value not in KINDS:  # zod's words for a bad enum value
+        expected = "|".join(f'"{kind}"' for kind in KINDS)
+        raise PydanticCustomError("invalid_option", f"Invalid option: expected one of {expected}")
+    return value
+
+
+Kind = Annotated[StrictStr, AfterValidator(_kind)]
 
 
 class SendBody(schemas.Body):
@@ -91,7 +102,7 @@ async def verify_email(
         done = await email_otp_flows.verify_email(db, cfg, meta, email=body.email, otp=body.otp)
     except email_otp.OtpRejected as exc:
         return rejection(exc)
-    user = schemas.user_json(done.user)
+    user = await user_json(db, cfg, done.user)
     if done.signed is None:
         return json({"status": True, "token": None, "user": user})
     payload = {"status": True, "token": done.signed.token, "user": user}
@@ -108,7 +119,7 @@ async def sign_in_email_otp(
         )
     except email_otp.OtpRejected as exc:
         return rejection(exc)
-    payload = {"token": signed.token, "user": schemas.user_json(signed.user)}
+    payload = {"token": signed.token, "user": await user_json(db, cfg, signed.user)}
     return json(payload, set_cookies=signed_in_cookies(cfg, signed))
 
 

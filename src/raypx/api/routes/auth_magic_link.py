@@ -19,7 +19,7 @@ from raypx.api.routes.auth_common import (
     send_later,
     signed_in_cookies,
 )
-from raypx.api.routes.auth_plugin_common import plugin_router
+from raypx.api.routes.auth_plugin_common import plugin_router, user_json
 from raypx.api.schemas import auth as schemas
 from raypx.auth import magic_link
 
@@ -84,7 +84,7 @@ async def verify(
     if opened.signed is not None and not callback_url:
         payload = {
             "token": opened.signed.token,
-            "user": schemas.user_json(opened.signed.user),
+            "user": await user_json(db, cfg, opened.signed.user),
             "session": schemas.session_json(opened.signed.session, opened.signed.token),
         }
         return json(payload, set_cookies=set_cookies)

@@ -19,7 +19,7 @@ from raypx.api.routes.auth_common import (
     json,
     signed_in_cookies,
 )
-from raypx.api.routes.auth_plugin_common import plugin_router
+from raypx.api.routes.auth_plugin_common import plugin_router, user_json
 from raypx.api.schemas import auth as schemas
 from raypx.auth import cookies, passkeys
 from raypx.auth.config import AuthConfig
@@ -132,7 +132,7 @@ async def verify_authentication(
     )
     payload = {
         "session": schemas.session_json(signed.session, signed.token),
-        "user": schemas.user_json(signed.user),
+        "user": await user_json(db, cfg, signed.user),
     }
     return json(payload, set_cookies=signed_in_cookies(cfg, signed))
 

@@ -21,13 +21,12 @@ from raypx.api.routes.auth_common import (
     send_later,
     signed_in_cookies,
 )
-from raypx.api.routes.auth_plugin_common import plugin_router, rejection
+from raypx.api.routes.auth_plugin_common import plugin_router, rejection, user_json
 from raypx.api.schemas import auth as schemas
 from raypx.auth import cookies, two_factor, two_factor_verify
 from raypx.auth import two_factor_challenge as challenge
 from raypx.auth.config import AuthConfig, RequestMeta
 from raypx.auth.two_factor_challenge import Caller
-from raypx.db.models import User
 
 endpoints = plugin_router(lambda methods: methods.two_factor)
 B = TypeVar("B", bound=schemas.Body)
@@ -62,10 +61,6 @@ def body(model: type[B]) -> Callable[[Request], Coroutine[Any, Any, B]]:
         return schemas.parse_body(raw or b"{}", request.headers.get("content-type", ""), model)
 
     return parse
-
-
-async def user_json(db: AuthDb, user: User) -> dict[str, Any]:
-    return {**schemas.user_json(user), "twoFactorEnabled": await two_factor.is_enabled(db, user.id)}
 
 
 async def caller_of(request: Request, db: AuthDb, meta: RequestMeta, cfg: AuthConfig) -> Caller:
@@ -150,7 +145,7 @@ async def _completed(
         caller,
         attempt,
         trust_device=trust_device,
-        user_json=await user_json(db, caller.user),
+        user_json=await user_json(db, cfg, caller.user),
         create_session=create_session,
     )
     extra = signed_in_cookies(cfg, done.signed) if done.signed else []
