@@ -147,6 +147,8 @@ r = await client.twoFactor.verifyTotp({ code: totpNow(secret) === "000000" ? "11
 out.tfWrong = { error: err(r.error) };
 r = await client.twoFactor.verifyTotp({ code: totpNow(secret), trustDevice: true });
 out.tfTotp = { error: err(r.error), hasToken: !!r.data?.token, trusted: jar.has("better-auth.trust_device") };
+r = await client.getSession();
+out.tfSession = { twoFactorEnabled: r.data?.user?.twoFactorEnabled };
 await client.signOut();
 r = await tfSignIn();
 out.tfTrusted = { error: err(r.error), redirect: r.data?.twoFactorRedirect ?? false, email: r.data?.user?.email };

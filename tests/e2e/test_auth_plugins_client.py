@@ -130,6 +130,7 @@ def test_official_plugin_clients(
     assert out["tfWrong"]["error"]["status"] == 401
     assert out["tfWrong"]["error"]["code"] == "INVALID_CODE"
     assert out["tfTotp"] == {"error": None, "hasToken": True, "trusted": True}
+    assert out["tfSession"] == {"twoFactorEnabled": True}  # read on the fast path
     assert out["tfTrusted"] == {"error": None, "redirect": False, "email": "tf@example.com"}
     assert out["tfBackup"] == {"error": None, "hasToken": True}
     assert out["tfBackupReused"]["error"]["code"] == "INVALID_BACKUP_CODE"

@@ -86,7 +86,8 @@ async def test_totp_setup_and_sign_in(
     )
     assert done.status_code == 200, done.text
     assert done.json()["token"] and has_session(done)
-    assert (await client.get("/api/auth/get-session")).json()["user"]["email"] == "ada@example.com"
+    got = (await client.get("/api/auth/get-session")).json()
+    assert got["user"]["email"] == "ada@example.com" and got["user"]["twoFactorEnabled"] is True
     again = await post(
         client, clock, "verify-totp", code=totp.code_at(secret, clock.now.timestamp())
     )

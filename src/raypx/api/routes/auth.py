@@ -155,10 +155,10 @@ async def get_session(
         set_cookies = [cookies.session_cookie(cfg, auth.token, max_age)]
     payload = None
     if auth is not None:
-        payload = {
-            "session": schemas.session_json(auth.session, auth.token),
-            "user": schemas.user_json(auth.user),
-        }
+        user = schemas.user_json(auth.user)
+        if cfg.methods.two_factor:  # the plugin's field, read with the session (no extra trip)
+            user["twoFactorEnabled"] = auth.two_factor_enabled
+        payload = {"session": schemas.session_json(auth.session, auth.token), "user": user}
     response = json(payload, set_cookies=set_cookies)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
