@@ -116,17 +116,22 @@ await client.signOut();
 
 // --- two-factor: TOTP setup, sign-in redirect, wrong code, trusted device, backup code
 // (single use), OTP by mail, disable. TOTP computed here as an authenticator app would.
-function totpNow(secret) {
+function totpNow(secret, shift = 0) {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   let bits = "";
   for (const ch of secret.toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
   const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
   const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  counter.writeBigUInt64BE(BigInt(Math.floor((Date.now() / 1000 + shift) / 30)));
   const mac = createHmac("sha1", key).update(counter).digest();
   const offset = mac[mac.length - 1] & 0xf;
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1e6).padStart(6, "0");
 }
+// A code that no step the server accepts (previous, current, next) matches.
+const wrongTotp = (secret) => {
+  const accepted = [-30, 0, 30].map((offset) => totpNow(secret, offset));
+  return ["000000", "111111", "222222", "333333"].find((c) => !accepted.includes(c));
+};
 const tfEmail = "tf@example.com";
 const tfSignIn = () => client.signIn.email({ email: tfEmail, password: "password123" });
 await client.signUp.email({ name: "Two", email: tfEmail, password: "password123" });
@@ -143,7 +148,7 @@ r = await tfSignIn();
 out.tfRedirect = { error: err(r.error), data: r.data };
 r = await client.getSession();
 out.tfNoSessionYet = { data: r.data };
-r = await client.twoFactor.verifyTotp({ code: totpNow(secret) === "000000" ? "111111" : "000000" });
+r = await client.twoFactor.verifyTotp({ code: wrongTotp(secret) });
 out.tfWrong = { error: err(r.error) };
 r = await client.twoFactor.verifyTotp({ code: totpNow(secret), trustDevice: true });
 out.tfTotp = { error: err(r.error), hasToken: !!r.data?.token, trusted: jar.has("better-auth.trust_device") };

@@ -22,6 +22,13 @@ from tests.integration.auth.conftest import PASSWORD, Clock, set_cookies, sign_u
 TF = "/api/auth/two-factor"
 
 
+def wrong_totp(secret: str, clock: Clock) -> str:
+    """A code no accepted step matches when `post` sends it (11 s from now)."""
+    at = clock.now.timestamp() + 11
+    accepted = {totp.code_at(secret, at + drift * 30) for drift in (-1, 0, 1)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in accepted)
+
+
 def has_session(response: httpx.Response) -> bool:
     return any(
         c.startswith("better-auth.session_token=") and "Max-Age=0" not in c
@@ -79,7 +86,7 @@ async def test_totp_setup_and_sign_in(
     assert any(c.startswith("better-auth.two_factor=") for c in set_cookies(started))
     assert (await client.get("/api/auth/get-session")).json() is None
 
-    wrong = await post(client, clock, "verify-totp", code="000000")
+    wrong = await post(client, clock, "verify-totp", code=wrong_totp(secret, clock))
     assert wrong.status_code == 401 and wrong.json()["code"] == "INVALID_CODE"
     done = await post(
         client, clock, "verify-totp", code=totp.code_at(secret, clock.now.timestamp())
@@ -133,7 +140,8 @@ async def test_a_challenge_allows_five_tries(client: httpx.AsyncClient, clock: C
     secret, _ = await enable_totp(client, clock)
     await sign_in(client, clock)
     for _ in range(5):
-        assert (await post(client, clock, "verify-totp", code="000000")).status_code == 401
+        wrong = wrong_totp(secret, clock)
+        assert (await post(client, clock, "verify-totp", code=wrong)).status_code == 401
     right = totp.code_at(secret, clock.now.timestamp() + 11)
     spent = await post(client, clock, "verify-totp", code=right)
     assert spent.status_code == 400
@@ -147,7 +155,7 @@ async def test_ten_failures_lock_the_second_factor(client: httpx.AsyncClient, cl
     for _ in range(2):
         await sign_in(client, clock)
         for _ in range(5):
-            await post(client, clock, "verify-totp", code="000000")
+            await post(client, clock, "verify-totp", code=wrong_totp(secret, clock))
     await sign_in(client, clock)
     locked = await post(
         client, clock, "verify-totp", code=totp.code_at(secret, clock.now.timestamp() + 11)
