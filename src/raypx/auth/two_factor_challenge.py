@@ -42,10 +42,17 @@ class TwoFactorRejected(RaypxError):
     default_code = "INVALID_CODE"
 
 
+class TwoFactorSpent(TwoFactorRejected):
+    status_code = 400
+
+
+class TwoFactorLocked(TwoFactorRejected):
+    status_code = 429
+
+
 def rejected(code: str, message: str, status: int = 401) -> TwoFactorRejected:
-    found = TwoFactorRejected(message, code=code)
-    found.status_code = status  # type: ignore[misc]  # per instance: 400, 401 or 429
-    return found
+    kind = {400: TwoFactorSpent, 429: TwoFactorLocked}.get(status, TwoFactorRejected)
+    return kind(message, code=code)
 
 
 def invalid_cookie() -> TwoFactorRejected:
