@@ -133,6 +133,25 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
     mail_from: str = "Raypx <no-reply@localhost>"
+    # Sign-in methods and Better Auth's plugins (all on: mail falls back to the outbox).
+    auth_require_email_verification: bool = False  # no session until the address is verified
+    auth_send_verification_on_sign_up: bool | None = None  # None: as require_email_verification
+    auth_send_verification_on_sign_in: bool = False  # re-send when an unverified user signs in
+    auth_auto_sign_in_after_verification: bool = False
+    auth_email_otp: bool = True
+    auth_email_otp_length: int = Field(default=6, ge=4, le=12)
+    auth_email_otp_expires_in: int = Field(default=300, ge=30)  # seconds
+    auth_email_otp_allowed_attempts: int = Field(default=3, ge=1, le=20)
+    auth_email_otp_disable_sign_up: bool = False  # sign-in by code creates unknown users
+    auth_magic_link: bool = True
+    auth_magic_link_expires_in: int = Field(default=300, ge=30)  # seconds
+    auth_magic_link_disable_sign_up: bool = False
+    auth_api_keys: bool = True
+    auth_two_factor: bool = True
+    auth_passkeys: bool = True
+    auth_api_key_prefix: str = Field(default="rpx_", pattern=r"^[A-Za-z0-9_-]{0,32}$")
+    auth_api_key_rate_limit_max: int = Field(default=600, ge=1)  # requests per key per window
+    auth_api_key_rate_limit_window: int = Field(default=60, ge=1)  # seconds
     # OAuth sign-in. JSON list of OIDC/OAuth 2 providers: [{"id": "corp", "client_id": "...",
     # "client_secret": "...", "issuer": "https://sso.example"}] (or authorize_url, token_url,
     # userinfo_url instead of issuer; optional "scopes": [...]). GitHub and Google by shortcut.

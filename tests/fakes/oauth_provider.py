@@ -9,6 +9,7 @@ user clicked "Allow". Serve it with `serving(provider.asgi())`.
 from __future__ import annotations
 
 import os
+import secrets
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -51,8 +52,13 @@ class Client:
     def check_response_type(self, response_type: str) -> bool:
         return response_type == "code"
 
+    issue_refresh_tokens: bool = False
+
     def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type == "authorization_code"
+        # authlib issues a refresh token with the code exchange when this says yes to it.
+        return grant_type == "authorization_code" or (
+            grant_type == "refresh_token" and self.issue_refresh_tokens
+        )
 
 
 @dataclass
@@ -86,6 +92,8 @@ class Provider:
     codes: dict[str, Code] = field(default_factory=dict)
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # access token -> user
     token_requests: list[dict[str, str]] = field(default_factory=list)
+    issue_refresh_tokens: bool = False
+    refresh_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # token -> user
 
     def sign_in_as(self, sub: str, email: str, *, verified: bool = True, name: str = "") -> None:
         self.user = {
@@ -143,12 +151,20 @@ class Provider:
         def query_client(client_id: str) -> Client | None:
             if client_id != provider.client_id:
                 return None
-            return Client(provider.client_id, provider.client_secret, provider.redirect_uris)
+            return Client(
+                provider.client_id,
+                provider.client_secret,
+                provider.redirect_uris,
+                provider.issue_refresh_tokens,
+            )
 
         def save_token(token: dict[str, Any], req: Any) -> None:
             provider.tokens[token["access_token"]] = dict(req.user)
+            if "refresh_token" in token:
+                provider.refresh_tokens[token["refresh_token"]] = dict(req.user)
 
         app = Flask("fake-oauth-provider")
+        app.config["OAUTH2_REFRESH_TOKEN_GENERATOR"] = True  # issued when the client may refresh
         server = AuthorizationServer(app, query_client=query_client, save_token=save_token)
         server.register_grant(AuthorizationCodeGrant, [CodeChallenge(required=True)])
 
@@ -173,7 +189,17 @@ class Provider:
         @app.post("/token")
         def token() -> Any:
             provider.token_requests.append(dict(request.form))
+            if request.form.get("grant_type") == "refresh_token":
+                return refresh()
             return server.create_token_response()
+
+        def refresh() -> Any:
+            user = provider.refresh_tokens.get(request.form.get("refresh_token", ""))
+            if user is None or request.form.get("client_secret") != provider.client_secret:
+                return jsonify(error="invalid_grant"), 400
+            access = secrets.token_urlsafe(24)
+            provider.tokens[access] = user
+            return jsonify(access_token=access, token_type="Bearer", expires_in=3600)
 
         @app.get("/userinfo")
         def userinfo() -> Any:

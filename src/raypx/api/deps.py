@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.ai.runtime import AIRuntime
-from raypx.api.routes import auth_deps
+from raypx.api.routes import api_key_deps, auth_deps
 from raypx.auth import origin
 from raypx.auth.sessions import Authenticated
 from raypx.db.engine import SessionFactory
@@ -55,7 +55,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def get_current_session(request: Request) -> Authenticated:
-    """The caller's session (signed cookie or `Authorization: Bearer`), else 401.
+    """The caller's session (signed cookie or `Authorization: Bearer`) or API key, else 401.
 
     Looked up (and slid forward) in a short transaction of its own, released before the
     endpoint runs: a request never holds one connection while waiting for another, so a burst
@@ -66,7 +66,8 @@ async def get_current_session(request: Request) -> Authenticated:
         origin.check_request(request.headers, auth_deps.auth_config(request.app.state).trusted)
     async with get_session_factory(request)() as session, session.begin():
         # Routes outside /api/auth only read the user: the one-round-trip lookup will do.
-        return await auth_deps.require(request, session, read_only=True)
+        # An API key counts as its owner here (and only here: not on /api/auth).
+        return await api_key_deps.require_caller(request, session)
 
 
 async def get_current_user(auth: Annotated[Authenticated, Depends(get_current_session)]) -> User:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from raypx.auth import mail, origin
+from raypx.auth.methods import AuthMethods
 from raypx.auth.oauth_providers import Providers
 from raypx.auth.passwords import Argon2Params
 from raypx.auth.rate_limit import Network, parse_networks
@@ -35,6 +36,7 @@ class AuthConfig:
     mailer: mail.Mailer = field(compare=False)
     oauth: Providers = field(compare=False)
     cipher: TokenCipher = field(compare=False)
+    methods: AuthMethods = field(default_factory=AuthMethods)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AuthConfig:
@@ -72,6 +74,7 @@ class AuthConfig:
             mailer=mail.Mailer(settings.home / "outbox.jsonl", smtp),
             oauth=Providers.from_settings(settings),
             cipher=TokenCipher(settings.secret_value()),
+            methods=AuthMethods.from_settings(settings),
         )
 
     @property

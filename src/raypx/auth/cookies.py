@@ -93,3 +93,17 @@ def read_credentials(headers: Mapping[str, str], cfg: AuthConfig) -> Credentials
         signed = tokens.unsign(value, cfg.secret)
         return Credentials(signed, from_cookie=False) if signed else None
     return Credentials(value, from_cookie=False)
+
+
+def signed_cookie(cfg: AuthConfig, name: str, value: str, max_age: int) -> str:
+    """A signed Better Auth cookie of a plugin (`two_factor`, `trust_device`)."""
+    return _cookie(cfg, name, tokens.encode_cookie_value(tokens.sign(value, cfg.secret)), max_age)
+
+
+def clearing_cookie(cfg: AuthConfig, name: str) -> str:
+    return _cookie(cfg, name, "", 0)
+
+
+def read_signed_cookie(headers: Mapping[str, str], cfg: AuthConfig, name: str) -> str | None:
+    raw = parse_cookie_header(headers.get("cookie", "")).get(cfg.cookie_prefix + name)
+    return tokens.unsign(tokens.decode_cookie_value(raw), cfg.secret) if raw else None

@@ -71,18 +71,23 @@ def read_tokens(cfg: AuthConfig, account: Account) -> StoredTokens:
 
 
 async def unlink_account(
-    db: AsyncSession, auth: Authenticated, *, provider_id: str, account_id: str | None
+    db: AsyncSession, auth: Authenticated, *, provider_id: str | None, account_id: str | None
 ) -> None:
-    """Refuses to remove the user's last account: they could never sign in again."""
+    """By Better Auth 1.7's `{accountId}` (the row id list-accounts returns) or the older
+    `{providerId, accountId?}` (the provider's user id). Refuses to remove the user's last
+    account: they could never sign in again."""
     accounts = await service.list_accounts(db, auth.user.id)
-    target = next(
-        (
-            account
-            for account in accounts
-            if account.provider_id == provider_id and account_id in (None, account.account_id)
-        ),
-        None,
-    )
+    if provider_id is None:
+        target = next((a for a in accounts if str(a.id) == account_id), None)
+    else:
+        target = next(
+            (
+                account
+                for account in accounts
+                if account.provider_id == provider_id and account_id in (None, account.account_id)
+            ),
+            None,
+        )
     if target is None:
         raise Invalid("Account not found", code="ACCOUNT_NOT_FOUND")
     if len(accounts) <= 1:

@@ -33,6 +33,16 @@ class UserExists(RaypxError):
     default_code = "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL"
 
 
+class EmailNotVerified(RaypxError):
+    """The password was right, but the address must be verified first (a setting)."""
+
+    status_code = 403
+    default_code = "EMAIL_NOT_VERIFIED"
+
+    def __init__(self) -> None:
+        super().__init__("Email not verified")
+
+
 def invalid_credentials() -> Unauthorized:
     return Unauthorized("Invalid email or password", code="INVALID_EMAIL_OR_PASSWORD")
 
@@ -160,6 +170,8 @@ async def sign_in_email(
     if not verified.ok:
         await lockout.record_failure(limiter, cfg, address, source)
         raise invalid_credentials()
+    if cfg.methods.verification.required and not user.email_verified:
+        raise EmailNotVerified()
     if verified.needs_rehash:  # Better Auth scrypt, or argon2 with old parameters
         account.password = await passwords.hash_password_async(password, cfg.argon2)
     await lockout.record_success(limiter, address, source)

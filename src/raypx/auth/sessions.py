@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.auth import tokens
 from raypx.auth.config import DONT_REMEMBER_LIFETIME, AuthConfig, RequestMeta
 from raypx.db.direct import PoolTimeout, ReadPool
-from raypx.db.models import Session, User
+from raypx.db.models import Session, TwoFactor, User
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Authenticated:
     refreshed: bool = False
     via_cookie: bool = False
     remember: bool = True  # False after sign-in with rememberMe:false (browser-session cookie)
+    two_factor_enabled: bool = False  # Better Auth's `user.twoFactorEnabled` (plugin table)
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,16 @@ async def create_session(
 SESSION_AND_USER = """
 SELECT s.id, s.token, s.expires_at, s.user_id, s.ip_address, s.user_agent, s.last_active,
        s.created_at, s.updated_at,
-       u.name, u.email, u.email_verified, u.image, u.created_at, u.updated_at
+       u.name, u.email, u.email_verified, u.image, u.created_at, u.updated_at,
+       EXISTS (SELECT 1 FROM two_factor t WHERE t.user_id = s.user_id AND t.enabled)
 FROM session s JOIN "user" u ON u.id = s.user_id
 WHERE s.token = %s
 """
 
 
-async def peek_session(pool: ReadPool, token: str) -> tuple[Session, User] | None:
-    """The session and its user, read in one round trip, as detached (read-only) objects."""
+async def peek_session(pool: ReadPool, token: str) -> tuple[Session, User, bool] | None:
+    """The session, its user and whether two-factor is on, read in one round trip, as
+    detached (read-only) objects."""
     async with pool.connection() as conn:
         cursor = await conn.execute(SESSION_AND_USER, (tokens.digest(token),))
         row = await cursor.fetchone()
@@ -86,7 +89,7 @@ async def peek_session(pool: ReadPool, token: str) -> tuple[Session, User] | Non
         id=row[3], name=row[9], email=row[10], email_verified=row[11], image=row[12],
         created_at=row[13], updated_at=row[14],
     )  # fmt: skip
-    return session, user
+    return session, user, bool(row[15])
 
 
 def needs_write(session: Session, cfg: AuthConfig, now: datetime, refresh: bool) -> bool:
@@ -128,30 +131,31 @@ async def resolve_session(
             if peeked is None:
                 return None
             if not needs_write(peeked[0], cfg, now, refresh):
-                return Authenticated(peeked[1], peeked[0], token)
+                return Authenticated(peeked[1], peeked[0], token, two_factor_enabled=peeked[2])
+    two_factor = exists().where(TwoFactor.user_id == Session.user_id, TwoFactor.enabled).label("tf")
     row = (
         await db.execute(
-            select(Session, User)
+            select(Session, User, two_factor)
             .join(User, User.id == Session.user_id)
             .where(Session.token == tokens.digest(token))
         )
     ).one_or_none()
     if row is None:
         return None
-    session, user = row
+    session, user, enabled = row
     if session.expires_at <= now:
         await db.execute(delete(Session).where(Session.id == session.id))
         return None
     if not refresh:
-        return Authenticated(user, session, token)
+        return Authenticated(user, session, token, two_factor_enabled=enabled)
     due = session.expires_at - cfg.expires_in + cfg.update_age <= now
     extended = min(now + cfg.expires_in, session.created_at + cfg.max_lifetime)
     if due and extended > session.expires_at:
         session.expires_at = extended
         session.last_active = now
         await db.flush()
-        return Authenticated(user, session, token, refreshed=True)
-    return Authenticated(user, session, token)
+        return Authenticated(user, session, token, refreshed=True, two_factor_enabled=enabled)
+    return Authenticated(user, session, token, two_factor_enabled=enabled)
 
 
 async def delete_session(db: AsyncSession, token: str) -> None:

@@ -138,6 +138,8 @@ def provider(served_provider: Provider) -> Provider:
     """The provider with no codes or tokens yet, signing in Ada (verified email)."""
     served_provider.codes.clear()
     served_provider.tokens.clear()
+    served_provider.refresh_tokens.clear()
+    served_provider.issue_refresh_tokens = False
     served_provider.token_requests.clear()
     served_provider.sign_in_as("corp-1", "ada@example.com", name="Ada Lovelace")
     return served_provider

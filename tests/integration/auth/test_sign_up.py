@@ -25,7 +25,9 @@ async def test_sign_up_returns_token_user_and_signed_cookie(client: httpx.AsyncC
     assert list(body) == ["token", "user"]
     assert re.fullmatch(r"[A-Za-z0-9]{32}", body["token"])
     user = body["user"]
-    assert list(user) == ["name", "email", "emailVerified", "image", "createdAt", "updatedAt", "id"]
+    core = ["name", "email", "emailVerified", "image", "createdAt", "updatedAt", "id"]
+    assert list(user) == [*core, "twoFactorEnabled"]  # the two-factor plugin's field
+    assert user["twoFactorEnabled"] is False
     assert user["email"] == "ada@example.com"
     assert user["emailVerified"] is False and user["image"] is None
     assert user["createdAt"] == "2026-11-27T05:00:00.000Z"

@@ -197,3 +197,66 @@ ENUM_COLUMNS = {
     ("usage_event", "metric"): ["ai_tokens", "ai_requests", "documents", "storage_bytes"],
     ("job", "status"): ["queued", "running", "succeeded", "failed", "cancelled"],
 }
+
+
+# Tables of Better Auth's plugins (migration 0002_auth_plugins), beside the spec's 13.
+PLUGIN_TABLES: dict[str, list[tuple[str, str, bool, str | None]]] = {
+    "api_key": [
+        *UUID_PK,
+        ("name", "text", False, None),
+        ("start", "text", False, None),
+        ("prefix", "text", False, None),
+        ("key", "text", True, None),
+        ("user_id", "text", True, None),
+        ("enabled", "boolean", True, "true"),
+        ("rate_limit_enabled", "boolean", True, "true"),
+        ("rate_limit_time_window", "integer", False, None),
+        ("rate_limit_max", "integer", False, None),
+        ("request_count", "integer", True, "0"),
+        ("remaining", "integer", False, None),
+        ("refill_interval", "integer", False, None),
+        ("refill_amount", "integer", False, None),
+        ("last_refill_at", TS, False, None),
+        ("last_request", TS, False, None),
+        ("window_started_at", TS, False, None),
+        ("expires_at", TS, False, None),
+        ("permissions", "jsonb", False, None),
+        ("metadata", "jsonb", False, None),
+        *COMMON,
+    ],
+}
+PLUGIN_TABLES["two_factor"] = [
+    *UUID_PK,
+    ("user_id", "text", True, None),
+    ("enabled", "boolean", True, "false"),
+    ("secret", "text", False, None),
+    ("verified", "boolean", True, "false"),
+    ("backup_codes", "jsonb", True, "'[]'::jsonb"),
+    ("failed_verification_count", "integer", True, "0"),
+    ("locked_until", TS, False, None),
+    *COMMON,
+]
+PLUGIN_TABLES["passkey"] = [
+    *UUID_PK,
+    ("name", "text", False, None),
+    ("public_key", "text", True, None),
+    ("user_id", "text", True, None),
+    ("credential_id", "text", True, None),
+    ("counter", "integer", True, "0"),
+    ("device_type", "text", True, None),
+    ("backed_up", "boolean", True, "false"),
+    ("transports", "text", False, None),
+    ("aaguid", "text", False, None),
+    *COMMON,
+]
+PLUGIN_FOREIGN_KEYS = {
+    ("passkey", "user_id"): ("user", CASCADE),
+    ("api_key", "user_id"): ("user", CASCADE),
+    ("two_factor", "user_id"): ("user", CASCADE),
+}
+PLUGIN_UNIQUE_COLUMNS = {
+    ("api_key", "key"),
+    ("two_factor", "user_id"),
+    ("passkey", "credential_id"),
+}
+ALL_TABLES = {**TABLES, **PLUGIN_TABLES}

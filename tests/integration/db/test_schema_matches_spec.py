@@ -13,16 +13,17 @@ async def rows(session: AsyncSession, sql: str, **params: object) -> list[tuple[
     return [tuple(r) for r in await session.execute(text(sql), params)]
 
 
-async def test_exactly_the_thirteen_spec_tables(session: AsyncSession) -> None:
+async def test_exactly_the_spec_tables_and_the_plugin_tables(session: AsyncSession) -> None:
     found = await rows(
         session,
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
         "AND tablename <> 'alembic_version' ORDER BY 1",
     )
-    assert sorted(t for (t,) in found) == sorted(spec.TABLES)
+    assert sorted(t for (t,) in found) == sorted(spec.ALL_TABLES)
+    assert len(spec.TABLES) == 13  # the spec's own tables are untouched
 
 
-@pytest.mark.parametrize("table", sorted(spec.TABLES))
+@pytest.mark.parametrize("table", sorted(spec.ALL_TABLES))
 async def test_columns_types_not_null_and_defaults(session: AsyncSession, table: str) -> None:
     found = await rows(
         session,
@@ -36,7 +37,7 @@ async def test_columns_types_not_null_and_defaults(session: AsyncSession, table:
         """,
         table=f'public."{table}"',
     )
-    assert found == spec.TABLES[table]
+    assert found == spec.ALL_TABLES[table]
 
 
 async def test_primary_keys(session: AsyncSession) -> None:
@@ -50,7 +51,7 @@ async def test_primary_keys(session: AsyncSession) -> None:
           AND c.relname <> 'alembic_version'
         """,
     )
-    assert sorted(found) == sorted((t, "id") for t in spec.TABLES)
+    assert sorted(found) == sorted((t, "id") for t in spec.ALL_TABLES)
 
 
 async def test_foreign_keys_and_their_on_delete_actions(session: AsyncSession) -> None:
@@ -64,7 +65,8 @@ async def test_foreign_keys_and_their_on_delete_actions(session: AsyncSession) -
         WHERE k.contype = 'f' AND c.relnamespace = 'public'::regnamespace
         """,
     )
-    assert {(t, c): (r, action) for t, c, r, action in found} == spec.FOREIGN_KEYS
+    expected = spec.FOREIGN_KEYS | spec.PLUGIN_FOREIGN_KEYS
+    assert {(t, c): (r, action) for t, c, r, action in found} == expected
 
 
 async def test_unique_columns(session: AsyncSession) -> None:
@@ -77,7 +79,7 @@ async def test_unique_columns(session: AsyncSession) -> None:
         WHERE k.contype = 'u' AND c.relnamespace = 'public'::regnamespace
         """,
     )
-    assert set(found) == spec.UNIQUE_COLUMNS
+    assert set(found) == spec.UNIQUE_COLUMNS | spec.PLUGIN_UNIQUE_COLUMNS
 
 
 @pytest.mark.parametrize("name", sorted(spec.NAMED_INDEXES))
@@ -123,4 +125,4 @@ async def test_every_table_has_the_updated_at_trigger(session: AsyncSession) -> 
         WHERE NOT t.tgisinternal AND p.proname = 'raypx_set_updated_at'
         """,
     )
-    assert sorted(t for (t,) in found) == sorted(spec.TABLES)
+    assert sorted(t for (t,) in found) == sorted(spec.ALL_TABLES)

@@ -4,4 +4,4 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 async def test_session_is_at_migration_head(session: AsyncSession) -> None:
     version = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar()
-    assert version == "0001"
+    assert version == "0002"

@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import Response
 
-from raypx.api.routes import auth_deps, auth_mail, auth_oauth
+from raypx.api.routes import (
+    auth_account,
+    auth_api_keys,
+    auth_deps,
+    auth_email_otp,
+    auth_magic_link,
+    auth_mail,
+    auth_oauth,
+    auth_passkeys,
+    auth_two_factor,
+)
+from raypx.api.routes import auth_plugin_common as plugin_common
 from raypx.api.routes.auth_common import (
     Auth,
     AuthDb,
@@ -22,11 +33,19 @@ from raypx.api.routes.auth_common import (
     documented,
     guarded_router,
     json,
+    send_later,
     signed_in_cookies,
 )
 from raypx.api.schemas import auth as schemas
 from raypx.api.schemas.errors import errors
-from raypx.auth import cookies, redact, service, sessions
+from raypx.auth import (
+    cookies,
+    email_verification,
+    redact,
+    service,
+    sessions,
+    two_factor_challenge,
+)
 
 endpoints = guarded_router()
 
@@ -41,8 +60,9 @@ async def sign_up_email(
     db: AuthDb,
     cfg: Config,
     meta: Meta,
+    tasks: BackgroundTasks,
 ) -> Response:
-    signed = await service.sign_up_email(
+    outcome = await email_verification.sign_up_email(
         db,
         cfg,
         meta,
@@ -53,8 +73,12 @@ async def sign_up_email(
         callback_url=body.callback_url,
         remember_me=body.remember_me is not False,
     )
-    payload = {"token": signed.token, "user": schemas.user_json(signed.user)}
-    return json(payload, set_cookies=signed_in_cookies(cfg, signed))
+    send_later(tasks, cfg, outcome.mail)
+    user = await plugin_common.user_json(db, cfg, outcome.user)
+    if outcome.signed is None:  # verification required first: no session yet
+        return json({"token": None, "user": user})
+    payload = {"token": outcome.signed.token, "user": user}
+    return json(payload, set_cookies=signed_in_cookies(cfg, outcome.signed))
 
 
 @endpoints.post(
@@ -68,6 +92,7 @@ async def sign_in_email(
     db: AuthDb,
     cfg: Config,
     meta: Meta,
+    tasks: BackgroundTasks,
 ) -> Response:
     try:
         signed = await service.sign_in_email(
@@ -80,18 +105,37 @@ async def sign_in_email(
             remember_me=body.remember_me is not False,
             callback_url=body.callback_url,
         )
+    except service.EmailNotVerified as exc:
+        # A plain answer, not a raise: the mail's token must commit with this transaction.
+        message = await email_verification.mail_on_refused_sign_in(
+            db, cfg, meta, email=body.email, callback_url=body.callback_url
+        )
+        send_later(tasks, cfg, message)
+        return json(exc.to_body(), status=exc.status_code)
     except service.AccountLocked as exc:
         response = json(exc.to_body(), status=429)
         response.headers["X-Retry-After"] = str(exc.retry_after)
         return response
-    user = schemas.user_json(signed.user)
-    set_cookies = signed_in_cookies(cfg, signed)
+    gate = await two_factor_gate(request, db, cfg, meta, signed)
+    if gate.challenge_body is not None:  # a second step first: no session cookie yet
+        return json(gate.challenge_body, set_cookies=gate.cookies)
+    user = await plugin_common.user_json(db, cfg, signed.user)
+    set_cookies = signed_in_cookies(cfg, signed) + gate.cookies
     if body.callback_url:
         payload = {"redirect": True, "token": signed.token, "url": body.callback_url, "user": user}
         response = json(payload, set_cookies=set_cookies)
         response.headers["Location"] = body.callback_url
         return response
     return json({"redirect": False, "token": signed.token, "user": user}, set_cookies=set_cookies)
+
+
+async def two_factor_gate(
+    request: Request, db: AuthDb, cfg: Config, meta: Meta, signed: sessions.SignedIn
+) -> two_factor_challenge.Gate:
+    if not cfg.methods.two_factor:
+        return two_factor_challenge.Gate(None, [])
+    trust = cookies.read_signed_cookie(request.headers, cfg, two_factor_challenge.TRUST_COOKIE)
+    return await two_factor_challenge.gate_sign_in(db, cfg, meta, signed, trust)
 
 
 @endpoints.get("/get-session", responses=errors(400))
@@ -121,10 +165,10 @@ async def get_session(
         set_cookies = [cookies.session_cookie(cfg, auth.token, max_age)]
     payload = None
     if auth is not None:
-        payload = {
-            "session": schemas.session_json(auth.session, auth.token),
-            "user": schemas.user_json(auth.user),
-        }
+        user = schemas.user_json(auth.user)
+        if cfg.methods.two_factor:  # the plugin's field, read with the session (no extra trip)
+            user["twoFactorEnabled"] = auth.two_factor_enabled
+        payload = {"session": schemas.session_json(auth.session, auth.token), "user": user}
     response = json(payload, set_cookies=set_cookies)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
@@ -255,6 +299,12 @@ router = APIRouter(prefix=auth_deps.BASE_PATH, tags=["auth"])
 router.include_router(endpoints)
 router.include_router(auth_mail.endpoints)
 router.include_router(auth_oauth.endpoints)
+router.include_router(auth_account.endpoints)
+router.include_router(auth_email_otp.endpoints)
+router.include_router(auth_magic_link.endpoints)
+router.include_router(auth_api_keys.endpoints)
+router.include_router(auth_two_factor.endpoints)
+router.include_router(auth_passkeys.endpoints)
 router.add_api_route(
     "/{rest:path}",
     not_found,

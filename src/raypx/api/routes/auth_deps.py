@@ -11,7 +11,7 @@ from fastapi import HTTPException, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import State
 
-from raypx.auth import cookies, origin, rate_limit, sessions
+from raypx.auth import cookies, origin, plugin_limits, rate_limit, sessions
 from raypx.auth.config import AuthConfig, RequestMeta
 from raypx.db.direct import ReadPool
 from raypx.errors import Unauthorized
@@ -112,7 +112,7 @@ async def guard(request: Request) -> None:
     """Rate limit (counted before the handler runs, failures included), then Origin rules."""
     state = request.app.state
     path = request.url.path.removeprefix(BASE_PATH) or "/"
-    rule = rate_limit.rule_for(path)
+    rule = plugin_limits.rule_for(path) or rate_limit.rule_for(path)
     hit = await limiter(state).hit(f"{client_ip(request)}|{path}", rule)
     if not hit.allowed:
         raise HTTPException(429, RATE_LIMITED, headers={"X-Retry-After": str(hit.retry_after)})

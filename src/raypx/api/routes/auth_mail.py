@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode, urljoin
 
-from fastapi import BackgroundTasks, Depends, Query
+from fastapi import BackgroundTasks, Depends, Query, Request
 from fastapi.responses import Response
 
+from raypx.api.routes import auth_deps
 from raypx.api.routes.auth_common import (
     Auth,
     AuthDb,
@@ -19,11 +20,12 @@ from raypx.api.routes.auth_common import (
     guarded_router,
     json,
     send_later,
+    signed_in_cookies,
 )
 from raypx.api.schemas import auth as schemas
 from raypx.api.schemas.errors import REDIRECT, errors
 from raypx.api.schemas.text import Text
-from raypx.auth import origin, verification
+from raypx.auth import email_verification, origin, verification
 from raypx.errors import RaypxError
 
 endpoints = guarded_router()
@@ -134,6 +136,7 @@ async def send_verification_email(
 
 @endpoints.get("/verify-email", responses=errors(400, 401, 403) | REDIRECT)
 async def verify_email(
+    request: Request,
     db: AuthDb,
     cfg: Config,
     meta: Meta,
@@ -144,12 +147,26 @@ async def verify_email(
         raise schemas.validation_error(
             "[query.token] Invalid input: expected string, received undefined"
         )
+    current = (
+        await auth_deps.authenticate(request, db) if cfg.methods.verification.auto_sign_in else None
+    )
     try:
-        await verification.verify_email(db, cfg, meta, token=token, callback_url=callback_url)
+        signed = await email_verification.verify_email(
+            db,
+            cfg,
+            meta,
+            token=token,
+            callback_url=callback_url,
+            signed_in_as=current.user.id if current else None,
+        )
     except RaypxError as exc:
         if callback_url and exc.code == "INVALID_TOKEN":
             return redirect(with_query(callback_url, error="INVALID_TOKEN"))
         raise
+    set_cookies = signed_in_cookies(cfg, signed) if signed else []
     if callback_url:
-        return redirect(callback_url)
-    return json({"status": True, "user": None})
+        response = redirect(callback_url)
+        for value in set_cookies:
+            response.headers.append("set-cookie", value)
+        return response
+    return json({"status": True, "user": None}, set_cookies=set_cookies)

@@ -138,6 +138,10 @@ async def unlink_account(
     db: AuthDb,
     auth: Auth,
 ) -> Response:
+    if body.provider_id is None and body.account_id is None:
+        raise schemas.validation_error(
+            "[body.accountId] Invalid input: expected string, received undefined"
+        )
     await oauth_accounts.unlink_account(
         db, auth, provider_id=body.provider_id, account_id=body.account_id
     )

@@ -131,7 +131,9 @@ class LinkSocialBody(Body):
 
 
 class UnlinkAccountBody(Body):
-    provider_id: StrictText = Field(alias="providerId")
+    """1.7 sends `{accountId}` (the row id); older clients `{providerId, accountId?}`."""
+
+    provider_id: StrictText | None = Field(None, alias="providerId")
     account_id: StrictText | None = Field(None, alias="accountId")
 
 

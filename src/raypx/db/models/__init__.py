@@ -11,6 +11,7 @@ from raypx.db.models.documents import Document
 from raypx.db.models.ai import Artifact, Conversation, Message, Run
 from raypx.db.models.usage import UsageEvent
 from raypx.db.models.jobs import Job
+from raypx.db.models.auth_plugins import ApiKey, Passkey, TwoFactor
 from raypx.db import triggers as _triggers
 from raypx.db.base import Base as _Base
 
@@ -18,15 +19,18 @@ _triggers.install(_Base.metadata)
 
 __all__ = [
     "Account",
+    "ApiKey",
     "Artifact",
     "Conversation",
     "Document",
     "Job",
     "Message",
+    "Passkey",
     "Profile",
     "Run",
     "Session",
     "Subscription",
+    "TwoFactor",
     "UsageEvent",
     "User",
     "Verification",
