@@ -197,3 +197,19 @@ ENUM_COLUMNS = {
     ("usage_event", "metric"): ["ai_tokens", "ai_requests", "documents", "storage_bytes"],
     ("job", "status"): ["queued", "running", "succeeded", "failed", "cancelled"],
 }
+
+# Tables Raypx adds beyond the spec (migration 0002, documents search and grounded answers).
+# The spec's 13 stay exactly as above; these follow its style (UUID v7 key, timestamptz,
+# updated_at trigger, cascades from document and user).
+EXTENSION_TABLES = {"document_chunk", "conversation_document", "message_citation"}
+EXTENSION_FOREIGN_KEYS = {
+    ("document_chunk", "document_id"): ("document", CASCADE),
+    ("document_chunk", "user_id"): ("user", CASCADE),
+    ("conversation_document", "conversation_id"): ("conversation", CASCADE),
+    ("conversation_document", "user_id"): ("user", CASCADE),
+    ("conversation_document", "document_id"): ("document", CASCADE),
+    ("message_citation", "message_id"): ("message", CASCADE),
+    ("message_citation", "user_id"): ("user", CASCADE),
+    ("message_citation", "document_id"): ("document", CASCADE),
+    ("message_citation", "chunk_id"): ("document_chunk", SET_NULL),
+}

