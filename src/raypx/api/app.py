@@ -23,6 +23,7 @@ from raypx.api.routes import (
     health,
     me,
     metrics,
+    search,
     usage,
 )
 from raypx.db.direct import open_direct_pool
@@ -76,6 +77,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.include_router(ai.router)
     app.include_router(conversations.router)
     app.include_router(documents.router)
+    app.include_router(search.router)
     app.include_router(billing.router)
     app.include_router(usage.router)
     return app

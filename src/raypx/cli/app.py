@@ -13,6 +13,7 @@ from raypx.cli import ai as ai_commands
 from raypx.cli import billing as billing_commands
 from raypx.cli import db as db_commands
 from raypx.cli import jobs as jobs_commands
+from raypx.cli import search as search_commands
 from raypx.cli import serve as serve_commands
 from raypx.cli import usage as usage_commands
 from raypx.cli import users as users_commands
@@ -34,6 +35,7 @@ app.add_typer(users_commands.app, name="users")
 app.command("serve")(serve_commands.serve)
 app.add_typer(jobs_commands.app, name="jobs")
 app.command("worker")(worker_commands.worker)
+app.command("search")(search_commands.search_command)
 
 err = Console(stderr=True, soft_wrap=True)
 

@@ -58,9 +58,14 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+# PostgreSQL's parser skips anything shaped like an XML tag: `<img src=x>` would vanish from
+# the index, so angle brackets are indexed as spaces.
+NO_TAGS = str.maketrans("<>", "  ")
+
+
 def index_text(text: str) -> str:
     """`text` with every CJK run replaced by its bigrams, ready for to_tsvector."""
-    return CJK_RUN.sub(lambda m: " " + " ".join(bigrams(m.group())) + " ", text)
+    return CJK_RUN.sub(lambda m: " " + " ".join(bigrams(m.group())) + " ", text.translate(NO_TAGS))
 
 
 def query_terms(query: str) -> list[str | list[str]]:

@@ -1,0 +1,47 @@
+"""Search over the caller's own documents."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Query
+
+from raypx.api.deps import CurrentUser, SessionDep
+from raypx.api.schemas.search import SearchHitOut, SearchOut
+from raypx.search import service as search
+from raypx.search.service import Result, SearchResults
+
+router = APIRouter(prefix="/api/search", tags=["search"])
+
+
+def hit_out(result: Result) -> SearchHitOut:
+    hit = result.hit
+    return SearchHitOut(
+        document_id=hit.document_id, document_title=hit.document_title, chunk_id=hit.chunk_id,
+        chunk_index=hit.ordinal, heading=hit.heading, page_start=hit.page_start,
+        page_end=hit.page_end, score=round(hit.score, 6), snippet=result.snippet.text,
+        highlights=result.snippet.highlights, snippet_html=result.snippet.html,
+    )  # fmt: skip
+
+
+def search_out(found: SearchResults) -> SearchOut:
+    return SearchOut(
+        query=found.query,
+        mode=found.mode,
+        notices=found.notices,
+        results=[hit_out(r) for r in found.results],
+    )
+
+
+@router.get("", response_model=SearchOut)
+async def search_documents(
+    user: CurrentUser,
+    session: SessionDep,
+    q: str = Query(description="Words or a question; Chinese and Japanese work too"),
+    limit: int = Query(10, ge=1, le=search.MAX_LIMIT),
+    document_id: list[uuid.UUID] | None = Query(None, description="Only these documents"),
+) -> SearchOut:
+    found = await search.search_documents(
+        session, user.id, q, limit=limit, document_ids=document_id
+    )
+    return search_out(found)

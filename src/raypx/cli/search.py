@@ -1,0 +1,59 @@
+"""`raypx search`: the same search as GET /api/search, from the terminal, as one user."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from raypx.auth import service as accounts
+from raypx.cli.transactions import run_in_transaction
+from raypx.search import service as search
+from raypx.search.service import SearchResults
+from raypx.settings import Settings
+
+out = Console(soft_wrap=True, highlight=False)
+
+
+def highlighted(result: search.Result) -> str:
+    """The snippet with matches in bold; user text escaped so it cannot inject markup."""
+    text, parts, cursor = result.snippet.text, [], 0
+    for start, end in result.snippet.highlights:
+        parts += [escape(text[cursor:start]), f"[bold yellow]{escape(text[start:end])}[/]"]
+        cursor = end
+    return "".join([*parts, escape(text[cursor:])])
+
+
+def search_command(
+    query: str = typer.Argument(..., help="Words or a question."),
+    user: str = typer.Option(..., "--user", help="Search this user's documents (email)."),
+    limit: int = typer.Option(10, min=1, max=search.MAX_LIMIT),
+    as_json: bool = typer.Option(False, "--json", help="Print the API's JSON instead."),
+) -> None:
+    """Search a user's documents: ranked passages with highlighted snippets."""
+
+    async def work(session: AsyncSession, settings: Settings) -> SearchResults:
+        owner = await accounts.require_user_by_email(session, user)
+        return await search.search_documents(session, owner.id, query, limit=limit)
+
+    found = run_in_transaction(work)
+    if as_json:
+        from raypx.api.routes.search import search_out
+
+        out.print_json(json.dumps(search_out(found).model_dump(mode="json")))
+        return
+    for notice in found.notices:
+        out.print(f"[dim]{escape(notice)}[/]")
+    if not found.results:
+        out.print("No matching passages.")
+    for rank, result in enumerate(found.results, start=1):
+        hit = result.hit
+        where = f"p. {hit.page_start}" if hit.page_start else f"chunk {hit.ordinal}"
+        out.print(
+            f"[bold]{rank}. {escape(hit.document_title)}[/] [dim]({where}, score "
+            f"{hit.score:.3f}, {hit.document_id})[/]"
+        )
+        out.print(f"   {highlighted(result)}")
