@@ -15,6 +15,7 @@ from raypx.api.errors import install_error_handlers
 from raypx.api.middleware import SecurityHeadersMiddleware
 from raypx.api.routes import (
     ai,
+    ask,
     auth,
     auth_deps,
     billing,
@@ -76,6 +77,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.include_router(me.router)
     app.include_router(ai.router)
     app.include_router(conversations.router)
+    app.include_router(ask.router)
     app.include_router(documents.router)
     app.include_router(search.router)
     app.include_router(billing.router)

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from raypx import __version__
 from raypx.cli import ai as ai_commands
+from raypx.cli import ask as ask_commands
 from raypx.cli import billing as billing_commands
 from raypx.cli import db as db_commands
 from raypx.cli import jobs as jobs_commands
@@ -36,6 +37,7 @@ app.command("serve")(serve_commands.serve)
 app.add_typer(jobs_commands.app, name="jobs")
 app.command("worker")(worker_commands.worker)
 app.command("search")(search_commands.search_command)
+app.command("ask")(ask_commands.ask_command)
 
 err = Console(stderr=True, soft_wrap=True)
 

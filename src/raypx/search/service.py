@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from raypx.errors import Invalid
+from raypx.db.models import Document, DocumentChunk
+from raypx.errors import Invalid, NotFound
 from raypx.search import fulltext
 from raypx.search.snippets import Snippet, make_snippet
 
@@ -58,3 +60,19 @@ async def search_documents(
     )
     results = [Result(hit, make_snippet(hit.content, query)) for hit in hits]
     return SearchResults(query, "fulltext", results)
+
+
+async def get_chunk(
+    session: AsyncSession, user_id: str, chunk_id: uuid.UUID
+) -> tuple[DocumentChunk, str]:
+    """One of the user's passages and its document's title (another user's: not found)."""
+    row = (
+        await session.execute(
+            select(DocumentChunk, Document.title)
+            .join(Document, Document.id == DocumentChunk.document_id)
+            .where(DocumentChunk.id == chunk_id, DocumentChunk.user_id == user_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("passage not found", code="CHUNK_NOT_FOUND")
+    return row[0], row[1]

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Query
 
 from raypx.api.deps import CurrentUser, SessionDep
-from raypx.api.schemas.search import SearchHitOut, SearchOut
+from raypx.api.schemas.search import ChunkOut, SearchHitOut, SearchOut
 from raypx.search import service as search
 from raypx.search.service import Result, SearchResults
 
@@ -45,3 +45,15 @@ async def search_documents(
         session, user.id, q, limit=limit, document_ids=document_id
     )
     return search_out(found)
+
+
+@router.get("/chunks/{chunk_id}", response_model=ChunkOut)
+async def get_chunk(chunk_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> ChunkOut:
+    """A passage in full: what a search hit or a citation points at."""
+    chunk, title = await search.get_chunk(session, user.id, chunk_id)
+    return ChunkOut(
+        id=chunk.id, document_id=chunk.document_id, document_title=title,
+        chunk_index=chunk.ordinal, heading=chunk.heading, page_start=chunk.page_start,
+        page_end=chunk.page_end, char_start=chunk.char_start, char_end=chunk.char_end,
+        content=chunk.content,
+    )  # fmt: skip
