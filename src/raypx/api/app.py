@@ -24,11 +24,13 @@ from raypx.api.routes import (
     health,
     me,
     metrics,
+    openai,
     search,
     usage,
 )
 from raypx.db.direct import open_direct_pool
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url
+from raypx.gateway import streams
 from raypx.jobs.in_process import start_in_process_worker
 from raypx.settings import Settings
 from raypx.web import pages
@@ -55,6 +57,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
                 await worker.stop()
             await auth_deps.close_limiter(app.state)
             await chat.drain(within=CHAT_DRAIN_SECONDS)
+            await streams.drain(within=CHAT_DRAIN_SECONDS)
             await app.state.ai.providers.aclose()
             await app.state.direct_pool.close()
             await engine.dispose()
@@ -82,4 +85,5 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(billing.router)
     app.include_router(usage.router)
+    app.include_router(openai.router)
     return app
