@@ -15,8 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from raypx.api.deps import CurrentUser, SessionDep, SessionFactoryDep, ai_runtime
 from raypx.billing import plans
+from raypx.embeddings.registry import registry_for
 from raypx.errors import NotFound, RaypxError
-from raypx.gateway import completions, wire
+from raypx.gateway import completions, embeddings, wire
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 Body = TypeVar("Body", bound=BaseModel)
@@ -71,6 +72,7 @@ async def list_models(request: Request, user: CurrentUser, session: SessionDep) 
     runtime = ai_runtime(request)
     tier = await plans.current_tier(session, user.id, runtime.settings)
     names = [m.name for m in runtime.registry.list() if tier in m.plans]
+    names += [m.name for m in registry_for(runtime.settings).list() if tier in m.plans]
     return {"object": "list", "data": [model_entry(n) for n in names]}
 
 
@@ -82,3 +84,12 @@ async def get_model(
     if not any(m["id"] == model for m in listed["data"]):
         raise NotFound(f"The model '{model}' does not exist", code="UNKNOWN_MODEL")
     return model_entry(model)
+
+
+@router.post("/embeddings", openapi_extra=body_schema(wire.EmbeddingRequest))
+async def create_embeddings(
+    request: Request, user: CurrentUser, factory: SessionFactoryDep
+) -> dict[str, Any]:
+    """OpenAI Embeddings: vectors for a string or a list of strings."""
+    body = await read_body(request, wire.EmbeddingRequest)
+    return await embeddings.create_embeddings(factory, ai_runtime(request), user.id, body)
