@@ -92,10 +92,10 @@ async def start_ask(
         raise Invalid(f"passages must be from 1 to {MAX_PASSAGES}", code="INVALID_LIMIT")
     async with transaction(factory) as session:
         scope = await attachments.get_scope(session, user_id, conversation_id)
-        query = question[: search.MAX_QUERY_CHARS]
-        found = await search.search_documents(
-            session, user_id, query, limit=passages, document_ids=scope.document_ids
-        )
+    found = await search.search_documents(
+        factory, runtime, user_id, question[: search.MAX_QUERY_CHARS], limit=passages,
+        document_ids=scope.document_ids,
+    )  # fmt: skip
     turn = await chat.start_turn(
         factory, runtime, user_id, conversation_id, question, model, feature=ASK_FEATURE
     )

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from typing import cast
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from raypx.ai.runtime import AIRuntime
 from raypx.auth import service as accounts
-from raypx.cli.transactions import run_in_transaction
+from raypx.db.engine import create_engine, create_session_factory, resolve_database_url, transaction
+from raypx.errors import Invalid
 from raypx.search import service as search
 from raypx.search.service import SearchResults
-from raypx.settings import Settings
+from raypx.settings import load_settings
 
 out = Console(soft_wrap=True, highlight=False)
 
@@ -32,14 +35,29 @@ def search_command(
     user: str = typer.Option(..., "--user", help="Search this user's documents (email)."),
     limit: int = typer.Option(10, min=1, max=search.MAX_LIMIT),
     as_json: bool = typer.Option(False, "--json", help="Print the API's JSON instead."),
+    mode: str = typer.Option("auto", help="auto, fulltext, vector or hybrid."),
 ) -> None:
     """Search a user's documents: ranked passages with highlighted snippets."""
+    if mode not in ("auto", "fulltext", "vector", "hybrid"):
+        raise Invalid("--mode must be auto, fulltext, vector or hybrid")
+    chosen = cast(search.Mode, mode)
 
-    async def work(session: AsyncSession, settings: Settings) -> SearchResults:
-        owner = await accounts.require_user_by_email(session, user)
-        return await search.search_documents(session, owner.id, query, limit=limit)
+    async def work() -> SearchResults:
+        settings = load_settings()
+        runtime = AIRuntime.from_settings(settings)
+        engine = create_engine(resolve_database_url(settings), settings)
+        factory = create_session_factory(engine)
+        try:
+            async with transaction(factory) as session:
+                owner = await accounts.require_user_by_email(session, user)
+            return await search.search_documents(
+                factory, runtime, owner.id, query, limit=limit, mode=chosen
+            )
+        finally:
+            await runtime.providers.aclose()
+            await engine.dispose()
 
-    found = run_in_transaction(work)
+    found = asyncio.run(work())
     if as_json:
         from raypx.api.routes.search import search_out
 

@@ -23,7 +23,7 @@ from raypx.db.models import Document
 from raypx.documents import service
 from raypx.documents.extraction import ExtractionFailed, extract_text
 from raypx.errors import RaypxError
-from raypx.search import indexing
+from raypx.search import embedding, indexing
 from raypx.storage.base import ObjectMissing, Storage, put_bytes, read_bytes
 
 
@@ -85,6 +85,9 @@ async def process_document(
             }  # fmt: skip
             await indexing.replace_chunks(
                 session, document_id=document.id, user_id=document.user_id, prepared=prepared
+            )
+            await embedding.queue_embedding(
+                session, runtime.settings, document, len(extraction.text)
             )
             if summarize:
                 result = await queue_summary(session, runtime, document, extraction.text)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from raypx.api.deps import CurrentUser, SessionDep
+from raypx.api.deps import CurrentUser, SessionDep, SessionFactoryDep, ai_runtime
 from raypx.api.schemas.search import ChunkOut, SearchHitOut, SearchOut
 from raypx.search import service as search
 from raypx.search.service import Result, SearchResults
@@ -36,14 +36,21 @@ def search_out(found: SearchResults) -> SearchOut:
 @router.get("", response_model=SearchOut)
 async def search_documents(
     user: CurrentUser,
-    session: SessionDep,
+    factory: SessionFactoryDep,
+    request: Request,
     q: str = Query(description="Words or a question; Chinese and Japanese work too"),
     limit: int = Query(10, ge=1, le=search.MAX_LIMIT),
     document_id: list[uuid.UUID] | None = Query(None, description="Only these documents"),
+    mode: search.Mode = Query(
+        "auto",
+        description="auto (hybrid when vector search is available), fulltext, vector, "
+        "hybrid; what was actually used is in the response's `mode` and `notices`",
+    ),
 ) -> SearchOut:
     found = await search.search_documents(
-        session, user.id, q, limit=limit, document_ids=document_id
-    )
+        factory, ai_runtime(request), user.id, q, limit=limit, document_ids=document_id,
+        mode=mode,
+    )  # fmt: skip
     return search_out(found)
 
 

@@ -11,7 +11,12 @@ from raypx.db.models.documents import Document
 from raypx.db.models.ai import Artifact, Conversation, Message, Run
 from raypx.db.models.usage import UsageEvent
 from raypx.db.models.jobs import Job
-from raypx.db.models.search import ConversationDocument, DocumentChunk, MessageCitation
+from raypx.db.models.search import (
+    ChunkEmbedding,
+    ConversationDocument,
+    DocumentChunk,
+    MessageCitation,
+)
 from raypx.db import triggers as _triggers
 from raypx.db.base import Base as _Base
 
@@ -20,6 +25,7 @@ _triggers.install(_Base.metadata)
 __all__ = [
     "Account",
     "Artifact",
+    "ChunkEmbedding",
     "Conversation",
     "ConversationDocument",
     "Document",

@@ -1,17 +1,19 @@
-"""Tables beyond the spec's 13 (migration 0002): document chunks, what a conversation asks
-about, and the passages an answer cites."""
+"""Tables beyond the spec's 13 (migration 0002): document chunks and their embeddings, what a
+conversation asks about, and the passages an answer cites."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKey, Index, UniqueConstraint, text
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy import REAL, ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from raypx.db.base import Base, Timestamps, UUIDPrimaryKey
 
-EXTENSION_TABLES = ("document_chunk", "conversation_document", "message_citation")
+EXTENSION_TABLES = (
+    "document_chunk", "chunk_embedding", "conversation_document", "message_citation",
+)  # fmt: skip
 
 
 class DocumentChunk(UUIDPrimaryKey, Timestamps, Base):
@@ -36,6 +38,30 @@ class DocumentChunk(UUIDPrimaryKey, Timestamps, Base):
     token_count: Mapped[int]
     language: Mapped[str]  # the text search configuration the vector was built with
     search_vector: Mapped[str] = mapped_column(TSVECTOR)
+
+
+class ChunkEmbedding(UUIDPrimaryKey, Timestamps, Base):
+    """A chunk's vector under one embedding model.
+
+    Stored as `real[]`, not pgvector's `vector`: the schema is then the same on every server,
+    with or without the extension, and with pgvector the query casts to `vector` and ranks with
+    its cosine operator. Search is owner-scoped exact nearest-neighbour (a user's chunks, not an
+    approximate index over everyone's, which would need post-filtering and lose recall).
+    """
+
+    __tablename__ = "chunk_embedding"
+    __table_args__ = (
+        UniqueConstraint("chunk_id", "model"),
+        Index("idx_chunk_embedding_user_id_model", "user_id", "model"),
+        Index("idx_chunk_embedding_document_id", "document_id"),
+    )
+
+    chunk_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document_chunk.id", ondelete="CASCADE"))
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    model: Mapped[str]
+    dimensions: Mapped[int]
+    embedding: Mapped[list[float]] = mapped_column(ARRAY(REAL))
 
 
 class ConversationDocument(UUIDPrimaryKey, Timestamps, Base):

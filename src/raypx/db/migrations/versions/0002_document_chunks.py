@@ -1,6 +1,7 @@
-"""Document chunks for search and grounded answers, conversation attachments, citations.
+"""Document chunks and their embeddings for search and grounded answers, conversation
+attachments, citations.
 
-Three tables beyond the spec's 13, all in spec style: UUID v7 keys, timestamptz, the updated_at
+Four tables beyond the spec's 13, all in spec style: UUID v7 keys, timestamptz, the updated_at
 trigger, and cascades from `document` and `user`. Self-contained: it needs only 0001's
 `raypx_set_updated_at()` function and tables.
 
@@ -20,7 +21,7 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TABLES = ("document_chunk", "conversation_document", "message_citation")
+TABLES = ("document_chunk", "chunk_embedding", "conversation_document", "message_citation")
 
 
 def timestamps() -> list[sa.Column[object]]:
@@ -82,6 +83,35 @@ def upgrade() -> None:
         ["search_vector"],
         postgresql_using="gin",
     )
+
+    op.create_table(
+        "chunk_embedding",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("chunk_id", sa.UUID(), nullable=False),
+        sa.Column("document_id", sa.UUID(), nullable=False),
+        sa.Column("user_id", sa.Text(), nullable=False),
+        sa.Column("model", sa.Text(), nullable=False),
+        sa.Column("dimensions", sa.Integer(), nullable=False),
+        sa.Column("embedding", postgresql.ARRAY(sa.REAL()), nullable=False),
+        *timestamps(),
+        sa.ForeignKeyConstraint(
+            ["chunk_id"],
+            ["document_chunk.id"],
+            name="chunk_embedding_chunk_id_document_chunk_id_fk",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["document.id"],
+            name="chunk_embedding_document_id_document_id_fk",
+            ondelete="CASCADE",
+        ),
+        user_fk("chunk_embedding"),
+        sa.PrimaryKeyConstraint("id", name="chunk_embedding_pkey"),
+        sa.UniqueConstraint("chunk_id", "model", name="chunk_embedding_chunk_id_model_unique"),
+    )
+    op.create_index("idx_chunk_embedding_user_id_model", "chunk_embedding", ["user_id", "model"])
+    op.create_index("idx_chunk_embedding_document_id", "chunk_embedding", ["document_id"])
 
     op.create_table(
         "conversation_document",
