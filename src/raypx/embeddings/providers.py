@@ -1,12 +1,14 @@
 """Turn texts into vectors with the provider an embedding model names.
 
 `openai:*` posts to the OpenAI-compatible server's /embeddings (reusing the chat provider's
-HTTP pool); `fake:embed` hashes words and CJK bigrams into a fixed-size, L2-normalised vector,
-deterministic and offline, so the vector path is tested without a model.
+HTTP pool); `local:all-minilm-l6-v2` runs offline in numpy (embeddings.minilm); `fake:embed`
+hashes words and CJK bigrams into a fixed-size, L2-normalised vector, deterministic and
+offline, so the vector path is tested without a model.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from raypx.ai.providers.openai_compat import error_from_response as provider_err
 from raypx.ai.runtime import AIRuntime
 from raypx.ai.sentences import content_terms
 from raypx.ai.tokens import count_tokens
+from raypx.embeddings import minilm
 from raypx.embeddings.registry import EmbeddingSpec
 from raypx.search import language
 
@@ -75,7 +78,10 @@ async def embed(runtime: AIRuntime, spec: EmbeddingSpec, texts: list[str]) -> Em
     tokens = 0
     for start in range(0, len(texts), MAX_BATCH):
         batch = texts[start : start + MAX_BATCH]
-        if spec.provider == "fake" and runtime.settings.ai_enable_fake:
+        if spec.provider == "local":  # CPU-bound: off the event loop
+            found, counted = await asyncio.to_thread(minilm.embed_texts, batch)
+            done = Embedded(found, counted)
+        elif spec.provider == "fake" and runtime.settings.ai_enable_fake:
             done = Embedded([hashed_vector(t, spec.dimensions) for t in batch],
                             sum(count_tokens(t) for t in batch))  # fmt: skip
         else:

