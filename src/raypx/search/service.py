@@ -32,8 +32,8 @@ Mode = Literal["auto", "fulltext", "vector", "hybrid"]
 SEARCH_FEATURE = "search"
 CANDIDATES = 3  # each ranking contributes limit times this many candidates to the fusion
 NO_MODEL = (
-    "vector search is off: no embedding model is configured (RAYPX_EMBEDDING_MODEL); "
-    "results are full-text only"
+    "vector search is off: no embedding model is configured (RAYPX_EMBEDDING_MODEL, e.g. the "
+    "offline local:all-minilm-l6-v2); results are full-text only"
 )
 NO_PGVECTOR = (
     "vector search is unavailable: this PostgreSQL server has no pgvector extension "
