@@ -54,7 +54,9 @@ def _layer_norm(x: Any, w: dict[str, Any], name: str) -> Any:
 
 
 def _dense(x: Any, w: dict[str, Any], name: str) -> Any:
-    return x @ w[f"{name}.weight"].T + w[f"{name}.bias"]
+    # One (batch * tokens) x features product: a single large GEMM, not one per sequence.
+    flat = x.reshape(-1, x.shape[-1]) @ w[f"{name}.weight"].T + w[f"{name}.bias"]
+    return flat.reshape(*x.shape[:-1], -1)
 
 
 def _encode_batch(texts: list[str]) -> Any:
@@ -89,7 +91,7 @@ def _encode_batch(texts: list[str]) -> Any:
         x = _layer_norm(x + _dense(context, w, f"{p}.attention.output.dense"), w,
                         f"{p}.attention.output.LayerNorm")  # fmt: skip
         h = _dense(x, w, f"{p}.intermediate.dense")
-        h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h**3)))  # GELU
+        h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))  # GELU
         x = _layer_norm(x + _dense(h, w, f"{p}.output.dense"), w, f"{p}.output.LayerNorm")
     pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
     return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
