@@ -37,6 +37,7 @@ app.command("serve")(serve_commands.serve)
 app.add_typer(jobs_commands.app, name="jobs")
 app.command("worker")(worker_commands.worker)
 app.command("search")(search_commands.search_command)
+app.command("reindex")(search_commands.reindex_command)
 app.command("ask")(ask_commands.ask_command)
 
 err = Console(stderr=True, soft_wrap=True)

@@ -1,4 +1,5 @@
-"""`raypx search`: the same search as GET /api/search, from the terminal, as one user."""
+"""`raypx search`: the same search as GET /api/search, from the terminal, as one user;
+`raypx reindex`: chunk documents processed before search existed."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from raypx.ai.runtime import AIRuntime
 from raypx.auth import service as accounts
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url, transaction
 from raypx.errors import Invalid
+from raypx.search import reindex
 from raypx.search import service as search
 from raypx.search.service import SearchResults
 from raypx.settings import load_settings
+from raypx.storage.configured import storage_for
 
 out = Console(soft_wrap=True, highlight=False)
 
@@ -75,3 +78,38 @@ def search_command(
             f"{hit.score:.3f}, {hit.document_id})[/]"
         )
         out.print(f"   {highlighted(result)}")
+
+
+def reindex_command(
+    user: str | None = typer.Option(None, "--user", help="Only this user's documents (email)."),
+    everything: bool = typer.Option(
+        False, "--all", help="Re-chunk every processed document, not only those without chunks."
+    ),
+) -> None:
+    """Chunk documents for search (those processed before search existed, or all with --all);
+    with an embedding model configured their embedding jobs are queued too."""
+
+    async def work() -> tuple[int, int]:
+        settings = load_settings()
+        engine = create_engine(resolve_database_url(settings), settings)
+        factory = create_session_factory(engine)
+        storage = storage_for(settings)
+        try:
+            owner_id = None
+            if user is not None:
+                async with transaction(factory) as session:
+                    owner_id = (await accounts.require_user_by_email(session, user)).id
+            ids = await reindex.documents_to_index(factory, owner_id, everything)
+            done = 0
+            for document_id in ids:
+                if await reindex.reindex_document(factory, storage, settings, document_id):
+                    done += 1
+            return done, len(ids)
+        finally:
+            await engine.dispose()
+
+    done, total = asyncio.run(work())
+    skipped = (
+        f" ({total - done} skipped: the file is missing or unreadable)" if done < total else ""
+    )
+    out.print(f"{done} of {total} document(s) chunked{skipped}")

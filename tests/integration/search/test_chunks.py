@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import text
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from raypx.search import indexing
+from tests.integration.ai.test_ai_cli import raypx
 from tests.integration.search.conftest import SearchApi
 from tests.unit.documents.samples import make_pdf
 
@@ -61,3 +64,24 @@ async def test_rechunking_replaces_and_deleting_the_document_removes_them(api: S
     response = await api.client.delete(f"/api/documents/{document_id}", headers=headers)
     assert response.status_code == 204
     assert (await api.rows(count, d=document_id))[0][0] == 0
+
+
+async def test_reindex_chunks_documents_processed_before_search(
+    api: SearchApi, database_url: URL
+) -> None:
+    headers = await api.sign_up()
+    pdf = make_pdf([f"Page {n}: the harbour master logged ship number {n}." for n in (1, 2)])
+    response = await api.upload(headers, pdf, "log.pdf", "application/pdf")
+    document = (await api.settled(headers, response.json()["id"]))["id"]
+    async with api.engine.begin() as conn:  # as if processed before migration 0002
+        await conn.execute(text("DELETE FROM document_chunk"))
+    assert (await api.search(headers, "harbour")).json()["results"] == []
+    email = (await api.client.get("/api/me", headers=headers)).json()["user"]["email"]
+    home = {"RAYPX_HOME": str(api.settings.home)}  # where the app keeps the files
+    done = await raypx(database_url, "reindex", "--user", email, env=home)
+    assert done.returncode == 0, done.stderr
+    assert "1 of 1 document(s) chunked" in done.stdout
+    [hit] = (await api.search(headers, "harbour")).json()["results"]
+    assert (hit["document_id"], hit["page_start"], hit["page_end"]) == (document, 1, 2)
+    again = await raypx(database_url, "reindex", "--user", email, env=home)
+    assert "0 of 0 document(s) chunked" in again.stdout  # only documents without chunks
