@@ -41,9 +41,22 @@ async def read_body(request: Request, model: type[Body]) -> Body:
         raise RequestValidationError(exc.errors()) from None
 
 
+def inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
+    """The schema with its `$defs` references replaced by the definitions themselves, so the
+    body documents itself in /api/openapi.json without components FastAPI does not know of."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return inline_refs(definitions[ref.removeprefix("#/$defs/")], definitions)
+        return {k: inline_refs(v, definitions) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [inline_refs(item, definitions) for item in node]
+    return node
+
+
 def body_schema(model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    schema.pop("$defs", None)
+    schema = model.model_json_schema()
+    schema = inline_refs(schema, schema.get("$defs", {}))
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
