@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     ai_extra_models: str | None = None
     # The fault-injecting `fake:*` models, for tests and demos; off in production.
     ai_enable_fake: bool = False
+    # Search and Ask. The model that embeds document chunks for vector search (None: full-text
+    # search only), extra embedding models (JSON, like ai_extra_models plus "dimensions"), and
+    # how many passages an Ask question retrieves.
+    embedding_model: str | None = None
+    embedding_extra_models: str | None = None
     # Billing. JSON overrides of plan limits: {"free": {"ai_tokens": 50000}, "pro": {...}}
     plan_limits: str | None = None
     past_due_grace_days: float = Field(default=7.0, ge=0)

@@ -24,12 +24,13 @@ from tests.fakes.asgi_server import serving
 
 @dataclass
 class Scripted:
-    kind: str  # "json" | "stream" | "error" | "cut"
+    kind: str  # "json" | "raw" (`body` as is) | "stream" | "error" | "cut"
     text: str = ""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     usage: tuple[int, int] | None = (11, 7)
     malformed: bool = False
+    body: dict[str, Any] | None = None
 
 
 def completion_body(text: str, usage: tuple[int, int] | None) -> dict[str, Any]:
@@ -59,7 +60,12 @@ class FakeOpenAIServer:
         self.script: deque[Scripted] = deque()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
-        self.app = Starlette(routes=[Route("/v1/chat/completions", self.handle, methods=["POST"])])
+        self.app = Starlette(
+            routes=[
+                Route("/v1/chat/completions", self.handle, methods=["POST"]),
+                Route("/v1/embeddings", self.embeddings, methods=["POST"]),
+            ]
+        )
         self.base_url = ""
 
     def queue(self, *items: Scripted) -> None:
@@ -78,7 +84,25 @@ class FakeOpenAIServer:
             )
         if item.kind == "json":
             return JSONResponse(completion_body(item.text, item.usage))
+        if item.kind == "raw":
+            return JSONResponse(item.body)
         return StreamingResponse(self.stream(item), media_type="text/event-stream")
+
+    async def embeddings(self, request: Request) -> Response:
+        """Deterministic 8-dimensional vectors: the input's length and its first letters."""
+        body = await request.json()
+        self.requests.append(body)
+        inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = [
+            {"object": "embedding", "index": i,
+             "embedding": [float(len(t)), *[float(ord(c) % 7) for c in (t + "       ")[:7]]]}
+            for i, t in enumerate(inputs)
+        ]  # fmt: skip
+        tokens = sum(len(t.split()) for t in inputs)
+        return JSONResponse(
+            {"object": "list", "data": data, "model": body["model"],
+             "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+        )  # fmt: skip
 
     async def stream(self, item: Scripted) -> AsyncIterator[bytes]:
         words = item.text.split(" ")

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.ai import conversations, turn_recording
 from raypx.ai import service as runs
@@ -55,6 +56,9 @@ class Turn:
     user_message_id: uuid.UUID
     request: CompletionRequest
     trimmed: int  # earlier messages left out to fit the model's window
+    # Hook for features built on chat (grounded answers): runs in the transaction that records
+    # the reply, so what it writes (citations) commits with the reply or not at all.
+    on_finish: Callable[[AsyncSession, Message | None], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ async def start_turn(
     conversation_id: uuid.UUID,
     content: str,
     model: str | None,
+    feature: str = Feature.CHAT.value,
 ) -> Turn:
     if not content.strip():
         raise Invalid("message is empty", code="EMPTY_MESSAGE")
@@ -88,7 +93,7 @@ async def start_turn(
             conversation_id=conversation_id, user_id=user_id, role=MessageRole.USER, content=content
         )
         run = Run(
-            user_id=user_id, conversation_id=conversation_id, feature=Feature.CHAT.value,
+            user_id=user_id, conversation_id=conversation_id, feature=feature,
             model=spec.name, prompt=content, status=RunStatus.RUNNING,
         )  # fmt: skip
         session.add_all([message, run])
@@ -160,6 +165,8 @@ async def finish_turn(
             run.status = RunStatus.FAILED if error else RunStatus.SUCCEEDED
             run.error_message = error.message if error else None
         await session.flush()
+        if turn.on_finish is not None:
+            await turn.on_finish(session, reply)
         return TurnResult(
             run.id, user_message, reply, run.status, consumed, error.message if error else None
         )

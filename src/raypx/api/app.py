@@ -16,6 +16,7 @@ from raypx.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from raypx.api.outage import install_outage_handlers
 from raypx.api.routes import (
     ai,
+    ask,
     auth,
     auth_deps,
     billing,
@@ -25,10 +26,13 @@ from raypx.api.routes import (
     health,
     me,
     metrics,
+    openai,
+    search,
     usage,
 )
 from raypx.db.direct import open_direct_pool
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url
+from raypx.gateway import streams
 from raypx.jobs.in_process import start_in_process_worker
 from raypx.settings import Settings
 from raypx.web import pages
@@ -55,6 +59,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
                 await worker.stop()
             await auth_deps.close_limiter(app.state)
             await chat.drain(within=CHAT_DRAIN_SECONDS)
+            await streams.drain(within=CHAT_DRAIN_SECONDS)
             await app.state.ai.providers.aclose()
             await app.state.direct_pool.close()
             await engine.dispose()
@@ -84,7 +89,10 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.include_router(me.router)
     app.include_router(ai.router)
     app.include_router(conversations.router)
+    app.include_router(ask.router)
     app.include_router(documents.router)
+    app.include_router(search.router)
     app.include_router(billing.router)
     app.include_router(usage.router)
+    app.include_router(openai.router)
     return app

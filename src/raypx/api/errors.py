@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from raypx.api.schemas import auth as auth_schemas
 from raypx.errors import RaypxError
+from raypx.gateway import errors as openai_errors
 
 log = logging.getLogger("raypx.api")
 AUTH_PATH = "/api/auth/"
@@ -34,12 +35,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def raypx_error(request: Request, exc: RaypxError) -> JSONResponse:
         if exc.status_code >= 500:
             log.error("%s %s failed: %s", request.method, request.url.path, exc.message)
+        if openai_errors.applies(request.url.path):
+            return openai_errors.from_raypx(exc)
         return JSONResponse(exc.to_body(), status_code=exc.status_code)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = HTTP_CODES.get(exc.status_code, "ERROR")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ").lower()
+        if openai_errors.applies(request.url.path):
+            return openai_errors.response(exc.status_code, message)
         return JSONResponse(
             {"message": message, "code": code},
             status_code=exc.status_code,
@@ -59,6 +64,8 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first["loc"] if p != "body") or "request"
+        if openai_errors.applies(request.url.path):
+            return openai_errors.response(400, f"{where}: {first['msg']}", param=where)
         return JSONResponse(
             {
                 "message": f"{where}: {first['msg']}",

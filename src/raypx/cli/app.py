@@ -11,10 +11,12 @@ from rich.console import Console
 
 from raypx import __version__
 from raypx.cli import ai as ai_commands
+from raypx.cli import ask as ask_commands
 from raypx.cli import billing as billing_commands
 from raypx.cli import db as db_commands
 from raypx.cli import failures
 from raypx.cli import jobs as jobs_commands
+from raypx.cli import search as search_commands
 from raypx.cli import serve as serve_commands
 from raypx.cli import usage as usage_commands
 from raypx.cli import users as users_commands
@@ -36,6 +38,9 @@ app.add_typer(users_commands.app, name="users")
 app.command("serve")(serve_commands.serve)
 app.add_typer(jobs_commands.app, name="jobs")
 app.command("worker")(worker_commands.worker)
+app.command("search")(search_commands.search_command)
+app.command("reindex")(search_commands.reindex_command)
+app.command("ask")(ask_commands.ask_command)
 
 err = Console(stderr=True, soft_wrap=True)
 

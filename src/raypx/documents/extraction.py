@@ -36,6 +36,8 @@ class Extraction:
     text: str
     pages: int | None  # PDFs only: other formats have no fixed pages
     extractor: str
+    # PDFs only: where page 1, 2… begins in `text` (pages without text begin where the next does)
+    page_starts: tuple[int, ...] | None = None
 
     @property
     def words(self) -> int:
@@ -70,13 +72,19 @@ def extract_pdf(data: bytes) -> Extraction:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ExtractionFailed("ENCRYPTED", "the PDF is password-protected")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [(page.extract_text() or "").replace("\x00", "").strip() for page in reader.pages]
     except ExtractionFailed:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         # pypdf reports damage through many exception types; all mean "cannot be read".
         raise ExtractionFailed("BROKEN_FILE", f"the PDF cannot be read: {exc}") from None
-    return Extraction("\n\n".join(p.strip() for p in pages if p.strip()), len(pages), "pypdf")
+    starts, offset = [], 0
+    for page in pages:
+        starts.append(offset)
+        if page:
+            offset += len(page) + 2  # the blank line joining it to the next page
+    text = "\n\n".join(page for page in pages if page)
+    return Extraction(text, len(pages), "pypdf", tuple(starts))
 
 
 def too_large(what: str, limit: int) -> ExtractionFailed:
@@ -186,4 +194,4 @@ def extract_text(data: bytes, content_type: str) -> Extraction:
     text = extraction.text.replace("\x00", "")
     if not text.strip():
         raise ExtractionFailed("NO_TEXT", "the file contains no extractable text")
-    return Extraction(text, extraction.pages, extraction.extractor)
+    return Extraction(text, extraction.pages, extraction.extractor, extraction.page_starts)

@@ -1,7 +1,8 @@
 """The background side of an upload: extract the text, keep it, and start the summary run.
 
-Three short steps, no transaction held across I/O: read the row, extract (off the loop), then
-record the result and queue the summary run in one transaction. The run's completion, in the AI
+Three short steps, no transaction held across I/O: read the row, extract and chunk (off the
+loop), then record the result and its search chunks and queue the summary run in one
+transaction. The run's completion, in the AI
 layer, writes the summary and marks the document processed (see `summaries`).
 """
 
@@ -23,6 +24,7 @@ from raypx.db.models import Document
 from raypx.documents import service
 from raypx.documents.extraction import ExtractionFailed, extract_text
 from raypx.errors import RaypxError
+from raypx.search import embedding, indexing
 from raypx.storage.base import ObjectMissing, Storage, put_bytes, read_bytes
 
 # Small files extract in milliseconds in a thread; parsing a larger one (pypdf, python-docx are
@@ -70,6 +72,9 @@ async def process_document(
             extraction = await offload.run(extract_text, data, content_type)
     except ExtractionFailed as exc:
         return await mark_failed(factory, document_id, exc.code, exc.message)
+    prepared = await asyncio.to_thread(
+        indexing.prepare_chunks, extraction.text, extraction.page_starts
+    )
     text_object = service.text_key(key)
     await put_bytes(storage, text_object, extraction.text.encode(), "text/plain; charset=utf-8")
 
@@ -84,8 +89,14 @@ async def process_document(
                 "text_key": text_object, "extractor": extraction.extractor,
                 "pages": extraction.pages, "words": extraction.words,
                 "characters": len(extraction.text),
-                "extracted_at": datetime.now(UTC).isoformat(),
+                "extracted_at": datetime.now(UTC).isoformat(), "chunks": len(prepared),
             }  # fmt: skip
+            await indexing.replace_chunks(
+                session, document_id=document.id, user_id=document.user_id, prepared=prepared
+            )
+            await embedding.queue_embedding(
+                session, runtime.settings, document, len(extraction.text)
+            )
             if summarize:
                 result = await queue_summary(session, runtime, document, extraction.text)
     if document is None:  # deleted while we extracted: its text must not outlive it

@@ -26,6 +26,7 @@ BUILTIN_TASK_MODULES = (
     "raypx.ai.tasks",
     "raypx.billing.tasks",
     "raypx.documents.tasks",
+    "raypx.search.tasks",
 )
 
 

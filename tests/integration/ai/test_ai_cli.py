@@ -20,9 +20,11 @@ ARTICLE = (
 )
 
 
-async def raypx(url: URL, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+async def raypx(
+    url: URL, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False),
-           "COLUMNS": "200"}  # fmt: skip
+           "COLUMNS": "200", **(env or {})}  # fmt: skip
     return await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "raypx", *args], env=env, input=stdin,
         capture_output=True, text=True, timeout=60, check=False,

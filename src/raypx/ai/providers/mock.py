@@ -15,7 +15,7 @@ import re
 from collections.abc import AsyncIterator
 
 from raypx import offload
-from raypx.ai import extractor, rewriter, summarizer
+from raypx.ai import extractor, grounded, rewriter, summarizer
 from raypx.ai.providers.base import ChatMessage, Completion, CompletionRequest, Usage
 from raypx.ai.sentences import split_sentences
 from raypx.ai.sentences import words as split_words
@@ -63,6 +63,8 @@ def respond(request: CompletionRequest) -> str:
         return rewriter.rewrite(request.input_text, options.get("tone", "professional"))
     if request.task == "extraction":
         return json.dumps(extractor.extract(request.input_text), ensure_ascii=False)
+    if request.task == "ask":
+        return grounded.extractive_answer(request.input_text, options.get("passages", []))
     return chat_reply(request.messages)
 
 

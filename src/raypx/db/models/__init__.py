@@ -12,6 +12,12 @@ from raypx.db.models.ai import Artifact, Conversation, Message, Run
 from raypx.db.models.usage import UsageEvent
 from raypx.db.models.jobs import Job
 from raypx.db.models.auth_plugins import ApiKey, Passkey, TwoFactor
+from raypx.db.models.search import (
+    ChunkEmbedding,
+    ConversationDocument,
+    DocumentChunk,
+    MessageCitation,
+)
 from raypx.db import triggers as _triggers
 from raypx.db.base import Base as _Base
 
@@ -21,10 +27,14 @@ __all__ = [
     "Account",
     "ApiKey",
     "Artifact",
+    "ChunkEmbedding",
     "Conversation",
+    "ConversationDocument",
     "Document",
+    "DocumentChunk",
     "Job",
     "Message",
+    "MessageCitation",
     "Passkey",
     "Profile",
     "Run",

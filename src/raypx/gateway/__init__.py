@@ -1,0 +1,1 @@
+"""The OpenAI-compatible API (/v1): wire format, metering, providers."""
