@@ -92,10 +92,12 @@ def scratch_database(server: URL, label: str) -> Iterator[URL]:
 
 
 @contextmanager
-def process(command: list[str], env: dict[str, str], health: str, log: Path) -> Iterator[int]:
-    """Start a server, wait until `health` answers, yield its pid, terminate it afterwards."""
+def process(
+    command: list[str], env: dict[str, str], health: str, log: Path, cwd: Path
+) -> Iterator[int]:
+    """Start a server in `cwd`, wait until `health` answers, yield its pid, terminate it."""
     with log.open("w") as out:
-        child = subprocess.Popen(command, env=env, stdout=out, stderr=out, cwd=NODE_DIR)
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=out, cwd=cwd)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -146,7 +148,8 @@ def raypx_server(database: URL, home: Path) -> Iterator[Server]:
     }
     env.pop("REDIS_URL", None)
     raypx = Path(sys.executable).with_name("raypx")
-    with process([str(raypx), "serve"], env, f"{base}/healthz", home / "raypx.log") as pid:
+    # cwd: the scratch home, which exists; the Node folder may not (Better Auth not installed).
+    with process([str(raypx), "serve"], env, f"{base}/healthz", home / "raypx.log", home) as pid:
         print(f"raypx serve pid {pid} on {base}")
         yield Server(base, pid)
 
@@ -172,7 +175,7 @@ def better_auth_server(database: URL, home: Path) -> Iterator[Server]:
     base = f"http://127.0.0.1:{port}"
     health = f"{base}/api/auth/ok"
     env = {**os.environ, "NODE_ENV": ""}
-    with process(command, env, health, home / "better-auth.log") as pid:
+    with process(command, env, health, home / "better-auth.log", NODE_DIR) as pid:
         yield Server(base, pid)
 
 
