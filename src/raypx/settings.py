@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_json: bool = False  # one JSON object per line, for log collectors
+    serve_workers: int = Field(default=1, ge=1)  # HTTP processes of `raypx serve`
+    shutdown_timeout: float = Field(default=30.0, ge=0)  # open requests and in-process jobs
     migrate_on_start: bool = True
     # Connection pool per process; the worker adds its own listener connection.
     db_pool_size: int = Field(default=10, ge=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -29,6 +30,8 @@ from raypx.db.direct import open_direct_pool
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url
 from raypx.jobs.in_process import start_in_process_worker
 from raypx.settings import Settings
+from raypx.telemetry.http_metrics import RequestMetricsMiddleware
+from raypx.telemetry.pool_metrics import keep_sampling_pools
 from raypx.web import pages
 
 # On shutdown, chat replies whose clients already left get this long to be recorded.
@@ -46,9 +49,11 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
         app.state.session_factory = create_session_factory(engine)
         app.state.direct_pool = await open_direct_pool(url, settings)
         worker = await start_in_process_worker(settings, url, app.state.session_factory)
+        sampler = asyncio.create_task(keep_sampling_pools(engine, app.state.direct_pool))
         try:
             yield
         finally:
+            sampler.cancel()
             if worker is not None:
                 await worker.stop()
             await auth_deps.close_limiter(app.state)
@@ -67,6 +72,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ai = AIRuntime.from_settings(settings)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.is_https)
+    app.add_middleware(RequestMetricsMiddleware)  # outermost: times the whole response
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(pages.router)

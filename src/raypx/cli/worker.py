@@ -41,7 +41,7 @@ def worker(
 ) -> None:
     """Run background jobs. Start as many as you like, on as many machines as you like."""
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, json_lines=settings.log_json)
     load_task_modules(imports)
     url = resolve_database_url(settings)
     with migrate.sync_connection(url) as conn:
