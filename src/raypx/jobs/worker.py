@@ -147,6 +147,15 @@ class Worker:
             self._conninfo, autocommit=True, application_name="raypx-worker"
         )
 
+    async def _connect_claimer(self) -> AsyncConn:
+        conn = await self._connect()
+        # A claim only marks rows running. Should a database crash lose it, its jobs are queued
+        # again and run again, as after a worker crash (at-least-once either way), so the claim
+        # need not wait for its WAL flush: one disk flush less between enqueue and start.
+        # Outcomes stay durable (the completer's connection keeps the server's setting).
+        await conn.execute("SET synchronous_commit = off")
+        return conn
+
     async def _claim_loop(self) -> None:
         conn: AsyncConn | None = None
         pause = 0.1
@@ -160,7 +169,7 @@ class Worker:
                 self._wakeup.clear()  # before claiming: a NOTIFY during the claim is kept
                 try:
                     if conn is None or conn.closed:
-                        conn = await self._connect()
+                        conn = await self._connect_claimer()
                     jobs = await self._claim(conn, min(free, self._batch_size))
                 except psycopg.Error as exc:
                     log.warning("claiming jobs failed, retrying in %.1f s: %s", pause, exc)
