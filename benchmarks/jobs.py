@@ -67,7 +67,7 @@ def run_worker(system: str, dsn: str, concurrency: int, record_file: str | None,
             def record(_sent: float | None) -> None:
                 if not first:
                     first.append(time.time())
-                    out.write(f"{first[0]}\n")
+                    out.write(f"{first[0]} {time.process_time()}\n")
 
     runner = {
         "raypx": _raypx_worker,
@@ -254,7 +254,7 @@ def stop_worker(child: subprocess.Popen[str]) -> None:
 
 
 def measure_drain(system: System, dsn: str, concurrency: int, jobs: int) -> tuple[float, float]:
-    """Jobs per second, and the worker's CPU seconds per job (start-up included: small)."""
+    """Jobs per second, and the worker's CPU seconds per job from its first job on."""
     with psycopg.connect(dsn, autocommit=True) as conn, tempfile.NamedTemporaryFile() as mark:
         conn.execute("VACUUM ANALYZE")
         child = spawn_worker(system.name, dsn, concurrency, mark.name, "throughput")
@@ -268,8 +268,8 @@ def measure_drain(system: System, dsn: str, concurrency: int, jobs: int) -> tupl
             cpu = worker_cpu_seconds(child.pid)
         finally:
             stop_worker(child)
-        started_at = float(Path(mark.name).read_text().split()[0])
-    return jobs / (finished_at - started_at), cpu / jobs
+        started_at, cpu_at_start = map(float, Path(mark.name).read_text().split()[:2])
+    return jobs / (finished_at - started_at), (cpu - cpu_at_start) / jobs
 
 
 async def enqueue_one(system: str, dsn: str) -> Callable[[], object]:
