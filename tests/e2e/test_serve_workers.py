@@ -152,16 +152,32 @@ def test_two_processes_share_rate_limits_metrics_and_stop_gracefully(serve: Serv
     assert all(not Path(f"/proc/{pid}").exists() for pid in servers)
 
 
-def test_in_process_workers_of_two_processes_run_each_job_once(
-    serve: Serve, database_url: URL
-) -> None:
+def session_check(base: str, cookie: str) -> object:
+    """get-session on a connection of its own (either process may answer)."""
+    headers = {"cookie": cookie, "connection": "close"}
+    return httpx.get(f"{base}/api/auth/get-session", headers=headers, timeout=10).json()
+
+
+def test_two_processes_share_sessions_and_jobs(serve: Serve, database_url: URL) -> None:
     process, base = serve("--workers", "2", RAYPX_WORKER_IN_PROCESS="true")
+    wait_for(lambda: len(server_processes(process.pid)) == 2, "two server processes")
     with httpx.Client(base_url=base, timeout=10) as client:
         email = f"w-{secrets.token_hex(4)}@example.com"
         body = {"name": "W", "email": email, "password": PASSWORD}
-        token = client.post("/api/auth/sign-up/email", json=body).json()["token"]
-        client.cookies.clear()  # an API client: the Bearer token, no browser cookie
-        headers = {"authorization": f"Bearer {token}"}
+        signed_up = client.post("/api/auth/sign-up/email", json=body)
+        cookie = signed_up.headers["set-cookie"].split(";")[0]
+        client.cookies.clear()  # runs below use the Bearer token, no browser cookie
+
+        # A sign-out on one process is honoured by both at once: nothing caches sessions.
+        assert all(session_check(base, cookie) is not None for _ in range(10))
+        signed_out = client.post(
+            "/api/auth/sign-out", headers={"cookie": cookie, "origin": base, "connection": "close"}
+        )
+        assert signed_out.status_code == 200
+        assert all(session_check(base, cookie) is None for _ in range(10))
+        signed_in = client.post("/api/auth/sign-in/email", json=body)
+        client.cookies.clear()
+        headers = {"authorization": f"Bearer {signed_in.json()['token']}"}
         for n in range(20):
             run = {"feature": "summarize", "input": f"Run number {n}. It has two sentences."}
             assert client.post("/api/runs", json=run, headers=headers).status_code == 202

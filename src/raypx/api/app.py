@@ -26,6 +26,7 @@ from raypx.api.routes import (
     metrics,
     usage,
 )
+from raypx.api.session_check import SessionCheckFastPath
 from raypx.db.direct import open_direct_pool
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url
 from raypx.jobs.in_process import start_in_process_worker
@@ -71,6 +72,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.ai = AIRuntime.from_settings(settings)
+    app.add_middleware(SessionCheckFastPath)  # innermost of ours: headers and metrics apply
     app.add_middleware(SecurityHeadersMiddleware, https=settings.is_https)
     app.add_middleware(RequestMetricsMiddleware)  # outermost: times the whole response
     install_error_handlers(app)

@@ -16,9 +16,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from raypx.telemetry import instruments
 
 UNMATCHED = "unmatched"
+ROUTE_LABEL = "raypx.route"  # scope key an app may set when it answers without a route
 
 
 def route_template(scope: Scope) -> str:
+    labelled = scope.get(ROUTE_LABEL)  # answered before routing (the session check)
+    if isinstance(labelled, str):
+        return labelled
     route = scope.get("route")
     if route is None:
         return UNMATCHED
