@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=30.0, gt=0)
     job_poll_interval: float = Field(default=1.0, gt=0)
     job_retention_days: float = Field(default=7.0, gt=0)
+    # `raypx worker` serves its Prometheus figures (jobs by type) on this port when set.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # AI. Any OpenAI-compatible Chat Completions server (OpenAI, Ollama, vLLM, LM Studio).
     openai_base_url: str = "https://api.openai.com/v1"
     openai_api_key: SecretStr | None = Field(

@@ -52,6 +52,10 @@ def worker(
     job_worker = Worker(
         settings, url, concurrency=concurrency, types=type_list, grace_seconds=grace_period
     )
+    if settings.worker_metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port, addr=settings.host)
     run_until_signalled(job_worker)
 
 
