@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_json: bool = False  # one JSON object per line, for log collectors
+    # OpenTelemetry traces go here over OTLP/HTTP when set (needs the `otel` extra).
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("RAYPX_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+    )
     serve_workers: int = Field(default=1, ge=1)  # HTTP processes of `raypx serve`
     shutdown_timeout: float = Field(default=30.0, ge=0)  # open requests and in-process jobs
     migrate_on_start: bool = True

@@ -31,6 +31,7 @@ from raypx.db.direct import open_direct_pool
 from raypx.db.engine import create_engine, create_session_factory, resolve_database_url
 from raypx.jobs.in_process import start_in_process_worker
 from raypx.settings import Settings
+from raypx.telemetry import tracing
 from raypx.telemetry.http_metrics import RequestMetricsMiddleware
 from raypx.telemetry.pool_metrics import keep_sampling_pools
 from raypx.web import pages
@@ -62,13 +63,19 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
             await app.state.ai.providers.aclose()
             await app.state.direct_pool.close()
             await engine.dispose()
+            if provider is not None:
+                provider.shutdown()  # sends the spans still buffered
 
+    provider = tracing.tracer_provider(settings)
+    # Spans only with an OTLP endpoint; Prometheus covers metrics, the log covers errors.
+    telemetry = {"tracer_provider": provider, "metrics": False, "logs": False}
     app = FastAPI(
         title="Raypx",
         version=__version__,
         lifespan=lifespan,
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
+        **({"telemetry": telemetry} if provider is not None else {}),  # type: ignore[arg-type]
     )
     app.state.settings = settings
     app.state.ai = AIRuntime.from_settings(settings)
