@@ -150,7 +150,10 @@ class Load:
             "origin": str(self.client.base_url),
         }
         started = time.perf_counter()
-        response = await self.client.request(method, path, headers=headers, **kw)  # type: ignore[arg-type]
+        try:
+            response = await self.client.request(method, path, headers=headers, **kw)  # type: ignore[arg-type]
+        except httpx.TransportError:  # a dropped connection counts as an error, not a crash
+            response = httpx.Response(599)
         self.client.cookies.clear()
         self.note(name, response.status_code, time.perf_counter() - started)
         return response
@@ -190,10 +193,15 @@ class Load:
         body = {"content": "Summarise the council's decision in one line.", "stream": True}
         path = f"/api/conversations/{user.conversation}/messages"
         started = time.perf_counter()
-        async with self.client.stream("POST", path, json=body, headers=headers) as response:
-            async for _ in response.aiter_bytes():
-                pass
-        self.note("chat-turn", response.status_code, time.perf_counter() - started)
+        status = 599
+        try:
+            async with self.client.stream("POST", path, json=body, headers=headers) as response:
+                async for _ in response.aiter_bytes():
+                    pass
+                status = response.status_code
+        except httpx.TransportError:
+            pass
+        self.note("chat-turn", status, time.perf_counter() - started)
 
     async def upload(self, user: User) -> None:
         files = {"file": (f"notes-{secrets.token_hex(3)}.txt", TEXT.encode(), "text/plain")}
