@@ -4,6 +4,7 @@ graceful stop on SIGTERM."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -97,7 +98,11 @@ def serve(database_url: URL, tmp_path: Path) -> Iterator[Serve]:
     yield start
     for process in started:
         if process.poll() is None:
+            children = server_processes(process.pid)
             process.kill()
+            for pid in children:  # never leave a server process behind a failed test
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         process.wait()
     for log in sorted(tmp_path.glob("serve-*.log")):  # shown by pytest when a test fails
         print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}")
@@ -193,5 +198,8 @@ def test_two_processes_share_sessions_and_jobs(serve: Serve, database_url: URL) 
         wait_for(all_done, "20 runs to finish")
         attempts = conn.execute("SELECT DISTINCT attempts FROM job WHERE type = 'ai.run'")
         assert attempts.fetchall() == [(1,)]
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(30) == 0
+    # A killed supervisor (OOM killer) takes its server processes with it.
+    servers = server_processes(process.pid)
+    process.kill()
+    process.wait()
+    wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in servers), "orphans to exit")

@@ -121,10 +121,24 @@ def _pass_to_children(overrides: dict[str, object]) -> None:
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
+def exit_with_parent() -> None:
+    """A child that outlived a killed parent (OOM killer, SIGKILL) would go on serving the
+    port unsupervised and holding database connections: have the kernel send it SIGTERM."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent died before the call above
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def app_from_environment() -> FastAPI:
     """The app of one `--workers` child process (uvicorn calls this in each)."""
     from raypx.api.app import create_app
 
+    exit_with_parent()
     settings = load_settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
     return create_app(settings, resolve_database_url(settings))
