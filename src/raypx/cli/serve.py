@@ -14,7 +14,6 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,7 +99,7 @@ def serve(
             settings.serve_workers,
             settings.serve_workers,
         )
-    _pass_to_children(overrides)
+    _pass_to_children(overrides, settings.home)
     uvicorn.run(
         "raypx.cli.serve:app_from_environment",
         factory=True,
@@ -109,16 +108,39 @@ def serve(
     )
 
 
-def _pass_to_children(overrides: dict[str, object]) -> None:
+def _pass_to_children(overrides: dict[str, object], home: Path) -> None:
     """Children read Settings from the environment: put the command-line options there, and
     give them one shared folder for Prometheus' per-process metric files."""
     for name, value in overrides.items():
         text = str(value).lower() if isinstance(value, bool) else str(value)
         os.environ[f"RAYPX_{name.upper()}"] = text
     if not os.environ.get(MULTIPROC_ENV):
-        folder = Path(tempfile.mkdtemp(prefix="raypx-metrics-"))
+        folder = metrics_folder(home)
         os.environ[MULTIPROC_ENV] = str(folder)
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
+def metrics_folder(home: Path) -> Path:
+    """RAYPX_HOME/metrics/<pid>, after removing the folders of servers that were killed."""
+    root = home / "metrics"
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.iterdir():
+        if old.name.isdigit() and not is_alive(int(old.name)):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = root / str(os.getpid())
+    shutil.rmtree(folder, ignore_errors=True)  # a dead server's, whose pid came round again
+    folder.mkdir()
+    return folder
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def exit_with_parent() -> None:
