@@ -2,7 +2,7 @@
 with the real Better Auth 1.7 (its Node handler on `pg`) when npm is available.
 
 Run:  python benchmarks/auth.py [--concurrency 32] [--seconds 10] [--max-requests 50000]
-                                [--skip-better-auth]
+                                [--skip-better-auth] [--rounds 3] [--skip-sign-in]
 Uses BENCH_DATABASE_URL (a server where it may create scratch databases), else the machine's
 PostgreSQL on 127.0.0.1:5432. Each server gets its own scratch database, dropped at the end.
 
@@ -30,6 +30,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -92,10 +93,12 @@ def scratch_database(server: URL, label: str) -> Iterator[URL]:
 
 
 @contextmanager
-def process(command: list[str], env: dict[str, str], health: str, log: Path) -> Iterator[int]:
-    """Start a server, wait until `health` answers, yield its pid, terminate it afterwards."""
+def process(
+    command: list[str], env: dict[str, str], health: str, log: Path, cwd: Path
+) -> Iterator[int]:
+    """Start a server in `cwd`, wait until `health` answers, yield its pid, terminate it."""
     with log.open("w") as out:
-        child = subprocess.Popen(command, env=env, stdout=out, stderr=out, cwd=NODE_DIR)
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=out, cwd=cwd)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -146,7 +149,8 @@ def raypx_server(database: URL, home: Path) -> Iterator[Server]:
     }
     env.pop("REDIS_URL", None)
     raypx = Path(sys.executable).with_name("raypx")
-    with process([str(raypx), "serve"], env, f"{base}/healthz", home / "raypx.log") as pid:
+    # cwd: the scratch home, which exists; the Node folder may not (Better Auth not installed).
+    with process([str(raypx), "serve"], env, f"{base}/healthz", home / "raypx.log", home) as pid:
         print(f"raypx serve pid {pid} on {base}")
         yield Server(base, pid)
 
@@ -172,7 +176,7 @@ def better_auth_server(database: URL, home: Path) -> Iterator[Server]:
     base = f"http://127.0.0.1:{port}"
     health = f"{base}/api/auth/ok"
     env = {**os.environ, "NODE_ENV": ""}
-    with process(command, env, health, home / "better-auth.log") as pid:
+    with process(command, env, health, home / "better-auth.log", NODE_DIR) as pid:
         yield Server(base, pid)
 
 
@@ -253,7 +257,7 @@ async def measure(server: Server, args: argparse.Namespace) -> dict[str, Result]
         if measured_by_wrk is not None:
             results["get-session"] = measured_by_wrk
         for name, call in (("get-session", get_session), ("sign-in", sign_in)):
-            if name in results:
+            if name in results or (name == "sign-in" and args.skip_sign_in):
                 continue
             await load(client, server, call, args.concurrency, 2.0, args.max_requests)  # warm-up
             results[name] = await load(
@@ -304,9 +308,18 @@ def wrk_get_session(server: Server, cookie: str, args: argparse.Namespace) -> Re
     return Result(total, seconds, [ms("50")] * 99 + [ms("99")], cpu)
 
 
-def report(rows: dict[str, dict[str, Result]]) -> None:
+def median_result(results: list[Result]) -> Result:
+    """The run with the median req/s (the others are shown as they come)."""
+    return sorted(results, key=lambda r: r.per_second)[len(results) // 2]
+
+
+def report(runs: dict[str, dict[str, list[Result]]]) -> None:
     header = f"{'server':<12} {'endpoint':<12} {'requests':>9} {'req/s':>9}"
-    print(f"\n{header} {'p50 ms':>8} {'p99 ms':>8} {'server CPU ms/req':>18}")
+    print(f"\n{header} {'p50 ms':>8} {'p99 ms':>8} {'server CPU ms/req':>18}   (median run)")
+    rows = {
+        server: {endpoint: median_result(results) for endpoint, results in by_endpoint.items()}
+        for server, by_endpoint in runs.items()
+    }
     for server, results in rows.items():
         for endpoint, r in results.items():
             print(
@@ -319,10 +332,14 @@ def report(rows: dict[str, dict[str, Result]]) -> None:
     if "better-auth" in rows:
         for endpoint, r in raypx.items():
             theirs = rows["better-auth"][endpoint]
+            cpu = statistics.median(x.cpu_ms_per_request for x in runs["raypx"][endpoint])
+            their_cpu = statistics.median(
+                x.cpu_ms_per_request for x in runs["better-auth"][endpoint]
+            )
             print(
                 f"ratio raypx/better-auth {endpoint}: {r.per_second / theirs.per_second:.2f}x"
-                f" req/s, {r.cpu_ms_per_request / theirs.cpu_ms_per_request:.2f}x the server CPU"
-                " per request (measured here, same run, same PostgreSQL)"
+                f" req/s, {cpu / their_cpu:.2f}x the server CPU per request (medians of"
+                f" {len(runs['raypx'][endpoint])} interleaved runs, same PostgreSQL)"
             )
     ratio = raypx["get-session"].per_second / REFERENCE_GET_SESSION
     print(
@@ -337,6 +354,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--max-requests", type=int, default=50_000)
     parser.add_argument("--skip-better-auth", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds (medians)")
+    parser.add_argument("--skip-sign-in", action="store_true", help="get-session only")
     parser.add_argument(
         "--no-wrk", dest="wrk", action="store_false", help="drive get-session from Python too"
     )
@@ -345,17 +364,26 @@ def main() -> None:
         os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     )
     print(f"{os.cpu_count()} CPUs, concurrency {args.concurrency}, {args.seconds:g} s per endpoint")
-    rows: dict[str, dict[str, Result]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp)
-        with scratch_database(server, "raypx") as url, raypx_server(url, home) as base:
-            rows["raypx"] = asyncio.run(measure(base, args))
-        if not args.skip_better_auth and node_ready():
-            with scratch_database(server, "ba") as url, better_auth_server(url, home) as base:
-                rows["better-auth"] = asyncio.run(measure(base, args))
-        elif not args.skip_better_auth:
-            print("node/npm not found: Better Auth not measured")
-    report(rows)
+    runs: dict[str, dict[str, list[Result]]] = {}
+    with_better_auth = not args.skip_better_auth and node_ready()
+    if not args.skip_better_auth and not with_better_auth:
+        print("node/npm not found: Better Auth not measured")
+
+    def keep(name: str, results: dict[str, Result]) -> None:
+        for endpoint, result in results.items():
+            runs.setdefault(name, {}).setdefault(endpoint, []).append(result)
+            print(f"  {name} {endpoint}: {result.per_second:,.0f} req/s,"
+                  f" {result.cpu_ms_per_request:.2f} ms CPU/req", flush=True)  # fmt: skip
+
+    for _ in range(args.rounds):  # interleaved: ours, theirs, ours, theirs
+        with tempfile.TemporaryDirectory() as tmp:
+            home = Path(tmp)
+            with scratch_database(server, "raypx") as url, raypx_server(url, home) as base:
+                keep("raypx", asyncio.run(measure(base, args)))
+            if with_better_auth:
+                with scratch_database(server, "ba") as url, better_auth_server(url, home) as base:
+                    keep("better-auth", asyncio.run(measure(base, args)))
+    report(runs)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python benchmarks/jobs.py [--server postgresql://postgres@127.0.0.1:5432/postgres]
                               [--jobs 20000] [--latency-jobs 1000] [--only raypx,pgqueuer]
+                              [--rounds 3] [--skip-throughput]
 
 Competitors are optional: `pip install procrastinate pgqueuer asyncpg` (pgqueuer runs on asyncpg,
 its fastest driver, when installed, else on psycopg); a missing one is skipped with a note.
@@ -66,7 +67,7 @@ def run_worker(system: str, dsn: str, concurrency: int, record_file: str | None,
             def record(_sent: float | None) -> None:
                 if not first:
                     first.append(time.time())
-                    out.write(f"{first[0]}\n")
+                    out.write(f"{first[0]} {time.process_time()}\n")
 
     runner = {
         "raypx": _raypx_worker,
@@ -252,7 +253,8 @@ def stop_worker(child: subprocess.Popen[str]) -> None:
         child.wait()
 
 
-def measure_drain(system: System, dsn: str, concurrency: int, jobs: int) -> float:
+def measure_drain(system: System, dsn: str, concurrency: int, jobs: int) -> tuple[float, float]:
+    """Jobs per second, and the worker's CPU seconds per job from its first job on."""
     with psycopg.connect(dsn, autocommit=True) as conn, tempfile.NamedTemporaryFile() as mark:
         conn.execute("VACUUM ANALYZE")
         child = spawn_worker(system.name, dsn, concurrency, mark.name, "throughput")
@@ -263,10 +265,11 @@ def measure_drain(system: System, dsn: str, concurrency: int, jobs: int) -> floa
                     raise RuntimeError(f"{system.name} did not drain the queue")
                 time.sleep(0.02)
             finished_at = time.time()
+            cpu = worker_cpu_seconds(child.pid)
         finally:
             stop_worker(child)
-        started_at = float(Path(mark.name).read_text().split()[0])
-    return jobs / (finished_at - started_at)
+        started_at, cpu_at_start = map(float, Path(mark.name).read_text().split()[:2])
+    return jobs / (finished_at - started_at), (cpu - cpu_at_start) / jobs
 
 
 async def enqueue_one(system: str, dsn: str) -> Callable[[], object]:
@@ -385,43 +388,73 @@ def available(system: str) -> bool:
     return True
 
 
+def worker_cpu_seconds(pid: int) -> float:
+    """User + system CPU a worker process has used (read before it is stopped)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
 async def main(args: argparse.Namespace) -> None:
     print(describe_machine(args.server))
     print(
         f"throughput: {args.jobs} no-op jobs, one worker process; "
-        f"latency: {args.latency_jobs} jobs one at a time, idle worker\n"
+        f"latency: {args.latency_jobs} jobs one at a time, idle worker; "
+        f"{args.rounds} round(s), systems interleaved, medians reported\n"
     )
-    throughput: dict[str, float] = {}
-    latency: dict[str, tuple[float, float]] = {}
-    for name in [s for s in args.only.split(",") if s]:
-        if not available(name):
-            continue
-        best = 0.0
-        for concurrency in CONCURRENCIES[name]:
+    names = [s for s in args.only.split(",") if s and available(s)]
+    rates: dict[str, list[float]] = {name: [] for name in names}
+    cpu_per_job: dict[str, list[float]] = {name: [] for name in names}
+    p50s: dict[str, list[float]] = {name: [] for name in names}
+    p99s: dict[str, list[float]] = {name: [] for name in names}
+    for round_number in range(1, args.rounds + 1):
+        for name in names:
+            if not args.skip_throughput:
+                best, best_cpu = 0.0, 0.0
+                for concurrency in CONCURRENCIES[name]:
+                    dsn = recreate(args.server, f"bench_{name}")
+                    system = await prepare(name, dsn, args.jobs)
+                    rate, cpu = measure_drain(system, dsn, concurrency, args.jobs)
+                    note = f", {system.note}" if system.note else ""
+                    print(
+                        f"  [{round_number}] {name:14} concurrency {concurrency:5}: "
+                        f"{rate:9,.0f} jobs/s, worker CPU {cpu * 1e6:6.1f} us/job{note}",
+                        flush=True,
+                    )
+                    if rate > best:
+                        best, best_cpu = rate, cpu
+                rates[name].append(best)
+                cpu_per_job[name].append(best_cpu)
             dsn = recreate(args.server, f"bench_{name}")
-            system = await prepare(name, dsn, args.jobs)
-            rate = measure_drain(system, dsn, concurrency, args.jobs)
-            note = f", {system.note}" if system.note else ""
-            print(f"  {name:14} concurrency {concurrency:5}: {rate:9,.0f} jobs/s{note}", flush=True)
-            best = max(best, rate)
-        throughput[name] = best
-        dsn = recreate(args.server, f"bench_{name}")
-        await prepare(name, dsn, 0)
-        values = await measure_latency(name, dsn, args.latency_jobs)
-        latency[name] = (percentile(values, 50) * 1000, percentile(values, 99) * 1000)
-        print(
-            f"  {name:14} latency p50 {latency[name][0]:.2f} ms, p99 {latency[name][1]:.2f} ms",
-            flush=True,
-        )
-        drop(args.server, f"bench_{name}")
-    print("\nsystem          best jobs/s   p50 ms   p99 ms")
-    for name, rate in throughput.items():
-        p50, p99 = latency[name]
-        print(f"{name:14} {rate:12,.0f} {p50:8.2f} {p99:8.2f}")
-    if "raypx" in throughput:
-        for name, rate in throughput.items():
-            if name != "raypx":
-                print(f"raypx / {name}: {throughput['raypx'] / rate:.2f}x throughput")
+            await prepare(name, dsn, 0)
+            values = await measure_latency(name, dsn, args.latency_jobs)
+            p50s[name].append(percentile(values, 50) * 1000)
+            p99s[name].append(percentile(values, 99) * 1000)
+            print(
+                f"  [{round_number}] {name:14} latency p50 {p50s[name][-1]:.2f} ms,"
+                f" p99 {p99s[name][-1]:.2f} ms",
+                flush=True,
+            )
+            drop(args.server, f"bench_{name}")
+    print("\nsystem          best jobs/s  worker CPU us/job   p50 ms   p99 ms   (medians)")
+    for name in names:
+        rate = f"{median(rates[name]):12,.0f}" if rates[name] else f"{'-':>12}"
+        cpu = f"{median(cpu_per_job[name]) * 1e6:18.1f}" if rates[name] else f"{'-':>18}"
+        print(f"{name:14} {rate} {cpu} {median(p50s[name]):8.2f} {median(p99s[name]):8.2f}")
+    if "raypx" in names:
+        for name in names:
+            if name == "raypx":
+                continue
+            if rates[name]:
+                ratio = median(rates["raypx"]) / median(rates[name])
+                print(f"raypx / {name}: {ratio:.2f}x throughput")
+            print(
+                f"raypx / {name}: {median(p50s['raypx']) / median(p50s[name]):.2f}x p50 latency,"
+                f" {median(p99s['raypx']) / median(p99s[name]):.2f}x p99 latency"
+            )
 
 
 def parse_args() -> argparse.Namespace:
@@ -437,6 +470,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=20_000)
     parser.add_argument("--latency-jobs", type=int, default=1000)
     parser.add_argument("--only", default=",".join(SYSTEMS))
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds (medians)")
+    parser.add_argument("--skip-throughput", action="store_true", help="latency only")
     parser.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
     parser.add_argument("--dsn", help=argparse.SUPPRESS)
     parser.add_argument("--concurrency", type=int, default=10, help=argparse.SUPPRESS)

@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_json: bool = False  # one JSON object per line, for log collectors
+    # OpenTelemetry traces go here over OTLP/HTTP when set (needs the `otel` extra).
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("RAYPX_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+    )
+    serve_workers: int = Field(default=1, ge=1)  # HTTP processes of `raypx serve`
+    shutdown_timeout: float = Field(default=30.0, ge=0)  # open requests and in-process jobs
     migrate_on_start: bool = True
     # Every request body but a document upload (which has the plan's file size limit).
     max_body_bytes: int = Field(default=1 << 20, ge=1024)
@@ -84,6 +92,8 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(default=30.0, gt=0)
     job_poll_interval: float = Field(default=1.0, gt=0)
     job_retention_days: float = Field(default=7.0, gt=0)
+    # `raypx worker` serves its Prometheus figures (jobs by type) on this port when set.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # AI. Any OpenAI-compatible Chat Completions server (OpenAI, Ollama, vLLM, LM Studio).
     openai_base_url: str = "https://api.openai.com/v1"
     openai_api_key: SecretStr | None = Field(

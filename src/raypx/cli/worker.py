@@ -42,7 +42,7 @@ def worker(
 ) -> None:
     """Run background jobs. Start as many as you like, on as many machines as you like."""
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, json_lines=settings.log_json)
     load_task_modules(imports)
     url = resolve_database_url(settings)
     with migrate.sync_connection(url) as conn:
@@ -53,6 +53,10 @@ def worker(
     job_worker = Worker(
         settings, url, concurrency=concurrency, types=type_list, grace_seconds=grace_period
     )
+    if settings.worker_metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port, addr=settings.host)
     run_until_signalled(job_worker)
 
 

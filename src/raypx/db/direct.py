@@ -43,6 +43,7 @@ class ReadPool:
         self._idle: deque[Connection] = deque()
         self._slots = asyncio.Semaphore(max_size)
         self._closed = False
+        self._in_use = 0  # for metrics only
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
@@ -55,6 +56,7 @@ class ReadPool:
         except TimeoutError:
             raise PoolTimeout(f"no free connection within {self._timeout:g} s") from None
         conn: Connection | None = None
+        self._in_use += 1
         try:
             conn = self._idle.pop() if self._idle else await self._connect()
             yield conn
@@ -68,9 +70,14 @@ class ReadPool:
                 await self._discard_idle()
             raise
         finally:
+            self._in_use -= 1
             if conn is not None:
                 await self._put_back(conn)
             self._slots.release()
+
+    def stats(self) -> tuple[int, int]:
+        """(connections in use, connections open), for the pool gauges."""
+        return self._in_use, self._in_use + len(self._idle)
 
     async def check(self) -> None:
         """One round trip on a pooled connection (readiness probes)."""

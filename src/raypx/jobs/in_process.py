@@ -14,8 +14,6 @@ from raypx.jobs.worker import Worker
 from raypx.settings import Settings
 
 log = logging.getLogger("raypx.worker")
-# The server is shutting down; jobs still running after this are put back for another worker.
-GRACE_SECONDS = 10.0
 
 
 def wants_in_process_worker(settings: Settings) -> bool:
@@ -41,7 +39,9 @@ async def start_in_process_worker(
     if not wants_in_process_worker(settings):
         return None
     load_task_modules()
-    worker = Worker(settings, url, grace_seconds=GRACE_SECONDS, session_factory=session_factory)
+    # On shutdown, jobs still running after the grace period are put back for another worker.
+    grace = settings.shutdown_timeout
+    worker = Worker(settings, url, grace_seconds=grace, session_factory=session_factory)
     task = asyncio.create_task(worker.run(), name="raypx-in-process-worker")
     log.info("in-process worker started (concurrency %d)", worker.concurrency)
     return InProcessWorker(worker, task)

@@ -19,6 +19,7 @@ from raypx.ai.registry import ModelSpec
 from raypx.db.base import new_uuid7
 from raypx.db.enums import UsageMetric
 from raypx.db.models import UsageEvent
+from raypx.telemetry import ai_metrics
 
 DOCUMENTS_FEATURE = "documents"
 
@@ -67,6 +68,12 @@ async def record_run_usage(
         .returning(UsageEvent.id)
     )
     written = (await session.execute(statement)).all()
+    if written:
+        cost = rows[1]["cost_usd"]
+        assert isinstance(cost, Decimal)
+        ai_metrics.count_usage_on_commit(
+            session, model.name, usage.input_tokens, usage.output_tokens, cost
+        )
     return len(written) > 0
 
 

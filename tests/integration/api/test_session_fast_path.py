@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import text
 
-from tests.integration.conftest import Api
+from tests.integration.conftest import BASE_URL, Api
 
 
 async def sign_up_with_cookie(api: Api) -> tuple[str, str]:
@@ -81,3 +82,46 @@ async def test_cookie_mutations_outside_auth_need_a_trusted_origin(api: Api) -> 
     assert same_site.status_code == 202
     reads = await api.client.get("/api/runs", headers={"Cookie": cookie})
     assert reads.status_code == 200  # reads need no Origin
+
+
+async def get_session_statuses(api: Api, cookie: str, count: int) -> list[int]:
+    statuses = []
+    for _ in range(count):
+        response = await api.client.get("/api/auth/get-session", headers={"Cookie": cookie})
+        statuses.append(response.status_code)
+    return statuses
+
+
+@pytest.mark.parametrize("worker_enabled", [False])
+async def test_live_session_checks_are_rate_limited_once_per_request(api: Api) -> None:
+    cookie, _ = await sign_up_with_cookie(api)
+    statuses = await get_session_statuses(api, cookie, 101)
+    assert statuses == [200] * 100 + [429]  # Better Auth's 100 per 10 s per IP and path
+    refused = await api.client.get("/api/auth/get-session", headers={"Cookie": cookie})
+    assert refused.json() == {"message": "Too many requests. Please try again later.",
+                              "code": "TOO_MANY_REQUESTS"}  # fmt: skip
+    assert int(refused.headers["x-retry-after"]) >= 1
+
+
+@pytest.mark.parametrize("worker_enabled", [False])
+async def test_checks_handed_to_the_route_are_not_counted_twice(api: Api) -> None:
+    cookie, _ = await sign_up_with_cookie(api)
+    await api.client.post("/api/auth/sign-out", headers={"Cookie": cookie, "Origin": BASE_URL})
+    api.client.cookies.clear()
+    # A revoked session: the fast path hands it on (the route clears the cookie), every time.
+    statuses = await get_session_statuses(api, cookie, 101)
+    assert statuses == [200] * 100 + [429]
+
+
+@pytest.mark.parametrize("worker_enabled", [False])
+async def test_a_signed_out_session_is_refused_at_once(api: Api) -> None:
+    cookie, user_id = await sign_up_with_cookie(api)
+    live = await api.client.get("/api/auth/get-session", headers={"Cookie": cookie})
+    assert live.json()["user"]["id"] == user_id
+    assert live.headers["cache-control"] == "no-store"
+    assert live.headers["x-content-type-options"] == "nosniff"  # the app's headers still apply
+    await api.client.post("/api/auth/sign-out", headers={"Cookie": cookie, "Origin": BASE_URL})
+    api.client.cookies.clear()
+    gone = await api.client.get("/api/auth/get-session", headers={"Cookie": cookie})
+    assert gone.json() is None
+    assert "better-auth.session_token=;" in gone.headers["set-cookie"].replace(" ", "")

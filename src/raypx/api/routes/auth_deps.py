@@ -18,6 +18,7 @@ from raypx.errors import Unauthorized
 from raypx.settings import Settings
 
 BASE_PATH = "/api/auth"
+RATE_LIMIT_COUNTED = "raypx.rate_limit_counted"  # scope key: this request's rate-limit hit
 RATE_LIMITED = "Too many requests. Please try again later."
 Clock = Callable[[], datetime]
 
@@ -112,8 +113,11 @@ async def guard(request: Request) -> None:
     """Rate limit (counted before the handler runs, failures included), then Origin rules."""
     state = request.app.state
     path = request.url.path.removeprefix(BASE_PATH) or "/"
-    rule = plugin_limits.rule_for(path) or rate_limit.rule_for(path)
-    hit = await limiter(state).hit(f"{client_ip(request)}|{path}", rule)
+    # The session-check fast path may have counted this request already, then handed it on.
+    hit: rate_limit.Hit | None = request.scope.get(RATE_LIMIT_COUNTED)
+    if hit is None:
+        rule = plugin_limits.rule_for(path) or rate_limit.rule_for(path)
+        hit = await limiter(state).hit(f"{client_ip(request)}|{path}", rule)
     if not hit.allowed:
         raise HTTPException(429, RATE_LIMITED, headers={"X-Retry-After": str(hit.retry_after)})
     if request.method not in ("GET", "HEAD", "OPTIONS"):

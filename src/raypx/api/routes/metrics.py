@@ -1,16 +1,19 @@
-"""`GET /metrics`: queue depth and latency in Prometheus' text format, for scrapers.
+"""`GET /metrics` in Prometheus' text format, for scrapers: the instruments of every API process
+(requests by route, pools, AI tokens and cost, jobs run by in-process workers; see
+raypx.telemetry.instruments) and the queue's depth and latency read from the table.
 
-Only aggregate counts by job type; no user data. Expose it to your monitoring network, not to
-the internet (a reverse proxy rule), like any /metrics endpoint.
+Only aggregate counts by route, model and job type; no user data. Expose it to your monitoring
+network, not to the internet (a reverse proxy rule), like any /metrics endpoint.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 
 from raypx.api.deps import SessionDep
 from raypx.jobs import metrics
+from raypx.telemetry import instruments, pool_metrics
 
 router = APIRouter(include_in_schema=False)
 STATES = ("ready", "scheduled", "running", "succeeded", "failed", "cancelled")
@@ -21,7 +24,9 @@ def label(value: str) -> str:
 
 
 @router.get("/metrics", response_class=PlainTextResponse)
-async def prometheus_metrics(session: SessionDep) -> PlainTextResponse:
+async def prometheus_metrics(request: Request, session: SessionDep) -> PlainTextResponse:
+    state = request.app.state
+    pool_metrics.sample_pools(state.engine, getattr(state, "direct_pool", None))  # this one: now
     figures = await metrics.read_queue_figures(session)
     lines = [
         "# HELP raypx_jobs Jobs in the queue table by type and state.",
@@ -39,4 +44,5 @@ async def prometheus_metrics(session: SessionDep) -> PlainTextResponse:
     for row in figures.by_type:
         waited = f"{row.oldest_ready_seconds:.3f}"
         lines.append(f'raypx_job_oldest_ready_seconds{{type="{label(row.type)}"}} {waited}')
-    return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+    body = instruments.render().decode() + "\n".join(lines) + "\n"
+    return PlainTextResponse(body, media_type="text/plain; version=0.0.4")

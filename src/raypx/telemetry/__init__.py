@@ -1,0 +1,1 @@
+"""Operational telemetry: Prometheus metrics (multi-process safe) and optional tracing."""
