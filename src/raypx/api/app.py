@@ -15,6 +15,7 @@ from raypx.api.errors import install_error_handlers
 from raypx.api.middleware import SecurityHeadersMiddleware
 from raypx.api.routes import (
     ai,
+    app_config,
     auth,
     auth_deps,
     billing,
@@ -69,7 +70,6 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, https=settings.is_https)
     install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(pages.router)
     app.include_router(metrics.router)
     app.include_router(auth.router)
     app.include_router(me.router)
@@ -78,4 +78,6 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.include_router(documents.router)
     app.include_router(billing.router)
     app.include_router(usage.router)
+    app.include_router(app_config.router)
+    app.include_router(pages.router)  # last: its history fallback answers what is left
     return app

@@ -159,10 +159,14 @@ async def list_documents(
     cursor: str | None = None,
     limit: int = 20,
     status: DocumentStatus | None = None,
+    query: str | None = None,
 ) -> Page[Document]:
+    """Newest first; `query` keeps titles containing it (case-insensitive, taken literally)."""
     statement = select(Document).where(Document.user_id == user_id)
     if status is not None:
         statement = statement.where(Document.status == status)
+    if query and query.strip():
+        statement = statement.where(Document.title.icontains(query.strip(), autoescape=True))
     return await newest_page(session, statement, Document.id, cursor, limit)
 
 

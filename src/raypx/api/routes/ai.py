@@ -59,10 +59,12 @@ async def list_runs(
     limit: int = Query(20, ge=1, le=100),
     status: RunStatus | None = None,
     feature: str | None = None,
+    document_id: uuid.UUID | None = None,
 ) -> RunPage:
     page = await runs.list_runs(
-        session, user.id, cursor=cursor, limit=limit, status=status, feature=feature
-    )
+        session, user.id, cursor=cursor, limit=limit, status=status, feature=feature,
+        document_id=document_id,
+    )  # fmt: skip
     return RunPage(
         items=[RunOut.model_validate(r) for r in page.items], next_cursor=page.next_cursor
     )
