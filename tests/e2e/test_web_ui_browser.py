@@ -310,3 +310,69 @@ async def test_unknown_app_paths_show_not_found_and_api_paths_never_fall_back(
     await expect(tab.page.get_by_role("heading", name="Page not found")).to_be_visible()
     api = await tab.page.request.get(live.url + "/api/nope")
     assert api.status == 404 and api.headers["content-type"] == "application/json"
+
+
+async def test_chat_streams_renders_markdown_safely_stops_and_manages_conversations(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    tab.expected.append("status of 502")  # fake:fail answers with a provider error
+    page = tab.page
+    await sign_up(tab, "Alan Turing", f"alan-{secrets.token_hex(3)}@example.com")
+    await page.get_by_role("link", name="Chat").first.click()
+    await expect(page.get_by_text("No conversations yet.")).to_be_visible()
+    await accessible(tab)
+    await page.get_by_role("button", name="New conversation").click()
+    await expect(page).to_have_url(re.compile(r"/en-US/chat/[0-9a-f-]{36}$"))
+
+    box = page.get_by_label("Message", exact=True)
+    await box.fill("We ship on 2026-03-01. Is that realistic?")
+    await box.press("Enter")
+    messages = page.get_by_role("list", name="Messages")
+    await expect(messages).to_contain_text("You wrote")
+    await expect(page.get_by_role("button", name="Copy")).to_be_visible()
+    await accessible(tab)
+
+    # Model output is Markdown without raw HTML or script links.
+    await page.get_by_label("Model").select_option("fake:echo")
+    await box.fill("**bold** <img src=x onerror=alert(1)> [link](javascript:alert(1))")
+    await page.get_by_role("button", name="Send").click()
+    await expect(messages.locator("strong", has_text="bold")).to_be_visible()
+    assert await messages.locator("img").count() == 0
+    link = messages.get_by_role("link", name="link")
+    assert "javascript" not in (await link.get_attribute("href") or "")
+
+    # A slow reply can be stopped; a failing model says why, inline.
+    await page.get_by_label("Model").select_option("fake:slow")
+    await box.fill(" ".join(["word"] * 100))  # 5 s of streaming
+    await page.get_by_role("button", name="Send").click()
+    await expect(messages.locator("[aria-busy=true]")).to_contain_text("echo: word word")
+    await page.get_by_role("button", name="Stop").click()
+    await expect(page.get_by_role("alert")).to_have_text("Stopped.")
+    await expect(page.get_by_role("button", name="Send")).to_be_visible()
+    await page.get_by_label("Model").select_option("fake:fail")
+    await box.fill("Hello?")
+    await page.get_by_role("button", name="Send").click()
+    await expect(page.get_by_role("alert")).not_to_have_text("Stopped.")
+    await expect(page.get_by_role("alert")).not_to_be_empty()
+    assert "[object Object]" not in await page.get_by_role("alert").inner_text()
+
+    await page.reload()  # the conversation is a deep link
+    await expect(messages).to_contain_text("You wrote")
+    await page.get_by_role("button", name="Actions for New conversation").click()
+    await page.get_by_role("menuitem", name="Rename").click()
+    await page.get_by_role("dialog").get_by_label("Title").fill("Launch plan")
+    await page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    conversations = page.get_by_role("list", name="Conversations")
+    await expect(conversations.get_by_role("link", name="Launch plan")).to_be_visible()
+    await page.get_by_role("button", name="Actions for Launch plan").click()
+    await page.get_by_role("menuitem", name="Archive").click()
+    await expect(page.get_by_text("No conversations yet.")).to_be_visible()
+    await page.get_by_role("button", name="Archived").click()
+    await expect(conversations.get_by_role("link", name="Launch plan")).to_be_visible()
+    await page.get_by_role("button", name="Actions for Launch plan").click()
+    await page.get_by_role("menuitem", name="Delete").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    await expect(page).to_have_url(re.compile("/en-US/chat$"))
+    await page.get_by_role("button", name="Archived").click()
+    await expect(page.get_by_text("No archived conversations.")).to_be_visible()

@@ -70,6 +70,7 @@ def start_server(database_url: URL, home: Path) -> Iterator[Live]:
         "RAYPX_ARGON2_MEMORY_COST": "1024",
         "RAYPX_ARGON2_TIME_COST": "1",
         "RAYPX_LOG_LEVEL": "warning",
+        "RAYPX_AI_ENABLE_FAKE": "true",  # fake:slow, fake:fail, fake:echo for the chat journeys
         # Each browser context claims its own client address (below), as users behind a proxy
         # would, so the per-IP sign-up limit (3 per 10 s) applies per simulated person.
         "RAYPX_TRUSTED_PROXIES": "127.0.0.1/32",
@@ -93,7 +94,7 @@ def start_server(database_url: URL, home: Path) -> Iterator[Live]:
         yield Live(base, home)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=45)  # shutdown lets unfinished chat replies drain (30 s at most)
         log.close()
 
 

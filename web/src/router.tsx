@@ -158,12 +158,23 @@ const billingRoute = createRoute({
   component: page(() => import("./pages/billing"), "BillingPage"),
 });
 
+const chatRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "chat",
+  component: page(() => import("./pages/chat/index"), "ChatPage"),
+});
+const conversationRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "chat/$conversationId",
+  component: page(() => import("./pages/chat/index"), "ConversationPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   localeRoute.addChildren([
     localeIndexRoute,
     authLayout.addChildren([signInRoute, signUpRoute, forgotRoute, resetRoute, verifyRoute]),
-    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, billingRoute]),
+    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, chatRoute, conversationRoute, billingRoute]),
   ]),
 ]);
 
