@@ -5,6 +5,7 @@ locales, with axe-core on every screen and no console errors. Skipped only witho
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -376,3 +377,60 @@ async def test_chat_streams_renders_markdown_safely_stops_and_manages_conversati
     await expect(page).to_have_url(re.compile("/en-US/chat$"))
     await page.get_by_role("button", name="Archived").click()
     await expect(page.get_by_text("No archived conversations.")).to_be_visible()
+
+
+async def test_tasks_show_results_as_meant_to_be_read_and_usage_adds_up(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, PHONE)
+    page = tab.page
+    await sign_up(tab, "Ada Byron", f"byron-{secrets.token_hex(3)}@example.com")
+    await tab.goto("/en-US/tasks")
+    await expect(page.get_by_text("No runs yet.")).to_be_visible()
+    await accessible(tab)
+    article = (
+        "The city council approved a new budget of $4.2 million on Tuesday. The plan funds "
+        "three new libraries. Council member Maria Lopez said the vote followed months of "
+        "hearings. Questions go to budget@city.example. The mayor signs on March 3, 2026."
+    )
+    await page.get_by_label("Text").fill(article)
+    await page.get_by_role("button", name="Summarise").click()
+    result = page.get_by_label("Result")
+    await expect(result).to_contain_text("Succeeded")
+    await expect(result).to_contain_text("The city council approved")
+
+    await page.get_by_role("tab", name="Extraction").click()
+    await expect(page).to_have_url(re.compile(r"feature=extraction"))
+    await page.get_by_label("Text").fill(article)
+    await page.get_by_role("button", name="Extract").click()
+    emails = result.get_by_role("region", name="Email addresses")
+    await expect(emails.get_by_role("listitem")).to_have_text(["budget@city.example"])
+    dates = result.get_by_role("region", name="Dates")
+    await expect(dates.get_by_role("row").filter(has_text="March 3, 2026")).to_contain_text(
+        "2026-03-03"
+    )
+    await expect(result.get_by_role("region", name="Amounts")).to_contain_text("4200000")
+    assert '{"' not in await result.inner_text()  # fields, not raw JSON
+    await accessible(tab)
+    await page.reload()  # the run is in the URL
+    await expect(result.get_by_role("region", name="Email addresses")).to_be_visible()
+    history = page.get_by_role("row").filter(has_text="The city council")
+    await expect(history).to_have_count(1)  # only extraction runs under this tab
+    await page.set_viewport_size({"width": 360, "height": 800})
+    assert not await tab.scrolls_sideways()
+
+    await tab.goto("/en-US/usage")
+    totals = page.get_by_role("region", name="Totals this month")
+    await expect(totals).to_contain_text("AI requests2")
+    await expect(page.get_by_role("figure", name="AI tokens per day")).to_be_visible()
+    await expect(page.get_by_role("cell", name="mock:raypx-1")).to_be_visible()
+    assert not await tab.scrolls_sideways()
+    await accessible(tab)
+    await page.get_by_label("Metric").select_option("ai_requests")
+    await expect(page.get_by_role("figure", name="AI requests per day")).to_be_visible()
+    async with page.expect_download() as download:
+        await page.get_by_role("link", name="Export CSV").click()
+    saved = await (await download.value).path()
+    csv = await asyncio.to_thread(Path(saved).read_text)
+    assert csv.splitlines()[0].startswith("id,created_at,metric")
+    assert csv.count("ai_requests") == 2

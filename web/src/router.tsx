@@ -169,12 +169,32 @@ const conversationRoute = createRoute({
   component: page(() => import("./pages/chat/index"), "ConversationPage"),
 });
 
+const tasksRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "tasks",
+  validateSearch: (search: Record<string, unknown>): { feature?: string; run?: string } => ({
+    ...(typeof search.feature === "string" ? { feature: search.feature } : {}),
+    ...(typeof search.run === "string" ? { run: search.run } : {}),
+  }),
+  component: page(() => import("./pages/tasks/index"), "TasksPage"),
+});
+
+const usageRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "usage",
+  validateSearch: (search: Record<string, unknown>): { month?: string; metric?: string } => ({
+    ...(typeof search.month === "string" ? { month: search.month } : {}),
+    ...(typeof search.metric === "string" ? { metric: search.metric } : {}),
+  }),
+  component: page(() => import("./pages/usage"), "UsagePage"),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   localeRoute.addChildren([
     localeIndexRoute,
     authLayout.addChildren([signInRoute, signUpRoute, forgotRoute, resetRoute, verifyRoute]),
-    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, chatRoute, conversationRoute, billingRoute]),
+    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, chatRoute, conversationRoute, tasksRoute, usageRoute, billingRoute]),
   ]),
 ]);
 

@@ -1184,6 +1184,11 @@ export interface components {
             /** Conversation Id */
             conversation_id: string | null;
             /**
+             * Cost Usd
+             * @description Billed cost; null if not billed
+             */
+            cost_usd?: string | null;
+            /**
              * Created At
              * Format: date-time
              */
@@ -1216,6 +1221,11 @@ export interface components {
         RunOut: {
             /** Conversation Id */
             conversation_id: string | null;
+            /**
+             * Cost Usd
+             * @description Billed cost; null if not billed
+             */
+            cost_usd?: string | null;
             /**
              * Created At
              * Format: date-time

@@ -55,6 +55,7 @@ class RunOut(BaseModel):
     document_id: uuid.UUID | None
     created_at: datetime
     updated_at: datetime
+    cost_usd: Decimal | None = Field(default=None, description="Billed cost; null if not billed")
 
 
 class RunDetail(RunOut):
