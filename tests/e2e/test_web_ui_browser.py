@@ -434,3 +434,77 @@ async def test_tasks_show_results_as_meant_to_be_read_and_usage_adds_up(
     csv = await asyncio.to_thread(Path(saved).read_text)
     assert csv.splitlines()[0].startswith("id,created_at,metric")
     assert csv.count("ai_requests") == 2
+
+
+async def sign_in(tab: Tab, email: str, password: str = PASSWORD) -> None:
+    await tab.goto("/en-US/sign-in")
+    await tab.page.get_by_label("Email").fill(email)
+    await tab.page.get_by_label("Password").fill(password)
+    await tab.page.get_by_role("button", name="Sign in").click()
+    await expect(tab.page).to_have_url(re.compile("/en-US/dashboard$"))
+
+
+async def test_settings_profile_language_security_sessions_and_deletion(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    phone = await new_tab(browser, live, tabs, PHONE)
+    tab.expected.append("status of 400")  # the wrong current password, on purpose
+    page = tab.page
+    email = f"barbara-{secrets.token_hex(3)}@example.com"
+    await sign_up(tab, "Barbara Liskov", email)
+    await sign_in(phone, email)
+    await tab.goto("/en-US/settings")
+    await expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+    await accessible(tab)
+
+    sessions = page.get_by_role("list", name="Sessions")
+    await expect(sessions.get_by_role("listitem")).to_have_count(2)
+    await expect(sessions.get_by_role("listitem").first).to_contain_text("This device")
+    await sessions.get_by_role("button", name="Sign out").click()
+    await expect(sessions.get_by_role("listitem")).to_have_count(1)
+    await phone.page.get_by_role("button", name="Open menu").click()
+    await phone.page.get_by_role("dialog").get_by_role("link", name="Documents").click()
+    await expect(phone.page).to_have_url(re.compile(r"/en-US/sign-in\?redirect="))
+
+    profile = page.get_by_role("region", name="Profile")
+    await profile.get_by_label("Name").fill("Barbara H. Liskov")
+    await profile.get_by_role("button", name="Save").click()
+    await expect(profile.get_by_text("Saved.")).to_be_visible()
+    menu = page.get_by_role("button", name="Account menu for Barbara H. Liskov")
+    await expect(menu).to_be_visible()
+
+    security = page.get_by_role("region", name="Security")
+    await expect(security).to_contain_text("Not verified")
+    await security.get_by_role("button", name="Send the verification email again").click()
+    await expect(security.get_by_role("button", name="Verification email sent")).to_be_disabled()
+    assert live.wait_for_mail("verify-email", email).startswith(live.url + "/api/auth/verify-email")
+    await security.get_by_label("Current password").fill("not my password")
+    await security.get_by_label("New password", exact=True).fill("another long secret")
+    await security.get_by_label("Confirm new password").fill("another long secret")
+    await security.get_by_role("button", name="Change password").click()
+    await expect(security.get_by_role("alert")).to_contain_text("Invalid password")
+    await security.get_by_label("Current password").fill(PASSWORD)
+    await security.get_by_role("button", name="Change password").click()
+    await expect(security.get_by_text("Your password was changed.")).to_be_visible()
+
+    accounts = page.get_by_role("list", name="Linked accounts")
+    await expect(accounts).to_contain_text("Email and password")
+
+    preferences = page.get_by_role("region", name="Preferences")
+    await preferences.get_by_label("Language").select_option("zh-CN")
+    await preferences.get_by_role("button", name="Save").click()
+    await expect(page).to_have_url(re.compile("/zh-CN/settings$"))
+    await expect(page.get_by_role("heading", name="设置", exact=True)).to_be_visible()
+    await accessible(tab)
+
+    await page.get_by_role("region", name="删除账户").get_by_role("button", name="删除账户").click()
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_label("当前密码").fill("another long secret")
+    await dialog.get_by_role("button", name="删除我的账户").click()
+    await expect(page).to_have_url(re.compile("/zh-CN/sign-in$"))
+    await tab.goto("/en-US/sign-in")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Password").fill("another long secret")
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Invalid email or password")

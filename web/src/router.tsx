@@ -189,12 +189,18 @@ const usageRoute = createRoute({
   component: page(() => import("./pages/usage"), "UsagePage"),
 });
 
+const settingsRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "settings",
+  component: page(() => import("./pages/settings/index"), "SettingsPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   localeRoute.addChildren([
     localeIndexRoute,
     authLayout.addChildren([signInRoute, signUpRoute, forgotRoute, resetRoute, verifyRoute]),
-    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, chatRoute, conversationRoute, tasksRoute, usageRoute, billingRoute]),
+    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, chatRoute, conversationRoute, tasksRoute, usageRoute, billingRoute, settingsRoute]),
   ]),
 ]);
 

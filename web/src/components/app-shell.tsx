@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useNavigate } from "@tanstack/react-router";
-import { LogOut, Menu } from "lucide-react";
+import { LogOut, Menu, Settings as SettingsIcon } from "lucide-react";
 import { useState } from "react";
 import { api } from "../lib/api";
 import { authClient } from "../lib/auth-client";
@@ -74,6 +74,9 @@ function UserMenu() {
           <div className="text-xs break-all text-muted-foreground">{session?.user.email}</div>
         </div>
         <DropdownMenuSeparator />
+        <DropdownMenuItem onSelect={() => void navigate({ to: "/$locale/settings", params: { locale } })}>
+          <SettingsIcon aria-hidden="true" className="size-4" /> {t("nav.settings")}
+        </DropdownMenuItem>
         <DropdownMenuItem disabled={signOut.isPending} onSelect={() => signOut.mutate()}>
           <LogOut aria-hidden="true" className="size-4" /> {t("shell.signOut")}
         </DropdownMenuItem>

@@ -1,7 +1,7 @@
-import { CreditCard, FileText, LayoutDashboard, BarChart3, MessageSquare, Sparkles, type LucideIcon } from "lucide-react";
+import { CreditCard, FileText, LayoutDashboard, BarChart3, MessageSquare, Settings, Sparkles, type LucideIcon } from "lucide-react";
 import type { MessageKey } from "../lib/i18n";
 
-type AppPath = "/$locale/dashboard" | "/$locale/documents" | "/$locale/chat" | "/$locale/tasks" | "/$locale/usage" | "/$locale/billing";
+type AppPath = "/$locale/dashboard" | "/$locale/documents" | "/$locale/chat" | "/$locale/tasks" | "/$locale/usage" | "/$locale/billing" | "/$locale/settings";
 
 export const NAV_ITEMS: { to: AppPath; label: MessageKey; icon: LucideIcon; adminOnly?: boolean }[] = [
   { to: "/$locale/dashboard", label: "nav.dashboard", icon: LayoutDashboard },
@@ -10,4 +10,5 @@ export const NAV_ITEMS: { to: AppPath; label: MessageKey; icon: LucideIcon; admi
   { to: "/$locale/tasks", label: "nav.tasks", icon: Sparkles },
   { to: "/$locale/usage", label: "nav.usage", icon: BarChart3 },
   { to: "/$locale/billing", label: "nav.billing", icon: CreditCard },
+  { to: "/$locale/settings", label: "nav.settings", icon: Settings },
 ];
