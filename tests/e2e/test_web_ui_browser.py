@@ -12,12 +12,14 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 from playwright.async_api import Browser, async_playwright, expect
 from sqlalchemy.engine import URL
 
 from tests.conftest import create_database, drop_database
 from tests.e2e.web_app import (
+    ADMIN_EMAIL,
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
@@ -508,3 +510,59 @@ async def test_settings_profile_language_security_sessions_and_deletion(
     await page.get_by_label("Password").fill("another long secret")
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.get_by_role("alert")).to_contain_text("Invalid email or password")
+
+
+async def test_admin_users_and_jobs_dashboard_for_operators_only(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    target = f"target-{secrets.token_hex(3)}@example.com"
+    signed = await asyncio.to_thread(
+        httpx.post,
+        live.url + "/api/auth/sign-up/email",
+        json={"name": "Target User", "email": target, "password": PASSWORD},
+        headers={"origin": live.url},
+    )
+    assert signed.status_code == 200
+    live.raypx("jobs", "enqueue", "demo.nobody-handles-this")  # the worker fails it
+
+    visitor = await new_tab(browser, live, tabs, DESKTOP)
+    await sign_up(visitor, "Not Ops", f"visitor-{secrets.token_hex(3)}@example.com")
+    assert await visitor.page.get_by_role("link", name="Admin").count() == 0
+    await visitor.goto("/en-US/admin")
+    await expect(
+        visitor.page.get_by_text("Only operators named in RAYPX_ADMIN_EMAILS")
+    ).to_be_visible()
+
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    page = tab.page
+    await sign_up(tab, "Ops", ADMIN_EMAIL)
+    await page.get_by_role("link", name="Admin").click()
+    await expect(page.get_by_role("heading", name="Admin")).to_be_visible()
+    by_type = page.get_by_role("table", name="Jobs by type and status")
+    await expect(
+        by_type.get_by_role("row").filter(has_text="demo.nobody-handles-this")
+    ).to_be_visible()
+    failed = (
+        page.get_by_role("list", name="Jobs")
+        .get_by_role("listitem")
+        .filter(has_text="demo.nobody-handles-this")
+    )
+    await expect(failed).to_contain_text("Failed", timeout=15_000)  # live, no reload
+    await expect(failed.locator("pre")).not_to_be_empty()  # the job's error
+    await expect(page.get_by_role("figure", name="Finished per hour")).to_be_visible()
+    await accessible(tab)
+    if SHOTS.is_dir():
+        await page.screenshot(path=str(SHOTS / "admin-jobs.png"), full_page=True)
+    await failed.get_by_role("button", name="Retry").click()
+    await expect(failed).to_contain_text("attempt 2", timeout=15_000)  # ran again, failed again
+
+    await page.get_by_label("Search users").fill(target.split("@")[0])
+    users = page.get_by_role("list", name="Users")
+    await expect(users.get_by_role("listitem")).to_have_count(1)
+    await users.get_by_label("Plan of Target User").select_option("pro")
+    await expect(users.get_by_label("Plan of Target User")).to_have_value("pro")
+    await users.get_by_role("button", name="End sessions (1)").click()
+    await expect(users.get_by_role("button", name="End sessions (0)")).to_be_disabled()
+    await page.reload()
+    await page.get_by_label("Search users").fill(target.split("@")[0])
+    await expect(users.get_by_label("Plan of Target User")).to_have_value("pro")

@@ -33,10 +33,23 @@ PASSWORD = "correct horse battery"
 ADDRESSES = itertools.count(1)
 
 
+ADMIN_EMAIL = "ops@example.com"
+
+
 @dataclass
 class Live:
     url: str
     home: Path
+    env: dict[str, str]
+
+    def raypx(self, *args: str) -> str:
+        """Run a `raypx` command against the same database, as an operator would."""
+        raypx = Path(sys.executable).with_name("raypx")
+        done = subprocess.run(
+            [str(raypx), *args], env=self.env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
 
     def mails(self) -> list[dict[str, Any]]:
         outbox = self.home / "outbox.jsonl"
@@ -74,6 +87,7 @@ def start_server(database_url: URL, home: Path) -> Iterator[Live]:
         # Each browser context claims its own client address (below), as users behind a proxy
         # would, so the per-IP sign-up limit (3 per 10 s) applies per simulated person.
         "RAYPX_TRUSTED_PROXIES": "127.0.0.1/32",
+        "RAYPX_ADMIN_EMAILS": ADMIN_EMAIL,
     }
     env.pop("REDIS_URL", None)
     home.mkdir(parents=True, exist_ok=True)
@@ -91,7 +105,7 @@ def start_server(database_url: URL, home: Path) -> Iterator[Live]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError((home / "server.log").read_text())
             time.sleep(0.1)
-        yield Live(base, home)
+        yield Live(base, home, env)
     finally:
         process.terminate()
         process.wait(timeout=45)  # shutdown lets unfinished chat replies drain (30 s at most)

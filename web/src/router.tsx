@@ -195,12 +195,18 @@ const settingsRoute = createRoute({
   component: page(() => import("./pages/settings/index"), "SettingsPage"),
 });
 
+const adminRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "admin",
+  component: page(() => import("./pages/admin/index"), "AdminPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   localeRoute.addChildren([
     localeIndexRoute,
     authLayout.addChildren([signInRoute, signUpRoute, forgotRoute, resetRoute, verifyRoute]),
-    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, chatRoute, conversationRoute, tasksRoute, usageRoute, billingRoute, settingsRoute]),
+    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, chatRoute, conversationRoute, tasksRoute, usageRoute, billingRoute, settingsRoute, adminRoute]),
   ]),
 ]);
 

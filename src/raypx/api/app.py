@@ -14,6 +14,7 @@ from raypx.ai.runtime import AIRuntime
 from raypx.api.errors import install_error_handlers
 from raypx.api.middleware import SecurityHeadersMiddleware
 from raypx.api.routes import (
+    admin,
     ai,
     app_config,
     auth,
@@ -79,5 +80,6 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.include_router(billing.router)
     app.include_router(usage.router)
     app.include_router(app_config.router)
+    app.include_router(admin.router)
     app.include_router(pages.router)  # last: its history fallback answers what is left
     return app

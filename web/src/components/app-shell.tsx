@@ -90,7 +90,7 @@ export function AppShell() {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const me = useQuery(meQuery).data;
-  const admin = Boolean((me as { is_admin?: boolean } | undefined)?.is_admin);
+  const admin = Boolean(me?.is_admin);
   const saveLocale = (next: Locale) => {
     void api.PATCH("/api/me/profile", { body: { preferred_locale: next } });
   };

@@ -5,8 +5,19 @@ import { useI18n } from "../lib/i18n";
 const COLORS = ["var(--chart-1)", "var(--chart-2)", "var(--chart-3)", "var(--chart-4)"];
 
 /** Bars per UTC day; one series per key (a metric or a model). Loaded on demand (Recharts). */
-export default function DailyChart({ data, series, label }: { data: DailyPoint[]; series: string[]; label: string }) {
-  const { day, number } = useI18n();
+export default function DailyChart({
+  data,
+  series,
+  label,
+  tick,
+}: {
+  data: DailyPoint[];
+  series: string[];
+  label: string;
+  tick?: (value: string) => string;
+}) {
+  const { day: dayLabel, number } = useI18n();
+  const day = tick ?? dayLabel;
   return (
     <figure aria-label={label} className="h-64 w-full min-w-0">
       <ResponsiveContainer width="100%" height="100%">

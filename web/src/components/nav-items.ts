@@ -1,7 +1,7 @@
-import { CreditCard, FileText, LayoutDashboard, BarChart3, MessageSquare, Settings, Sparkles, type LucideIcon } from "lucide-react";
+import { CreditCard, FileText, LayoutDashboard, BarChart3, MessageSquare, Settings, ShieldCheck, Sparkles, type LucideIcon } from "lucide-react";
 import type { MessageKey } from "../lib/i18n";
 
-type AppPath = "/$locale/dashboard" | "/$locale/documents" | "/$locale/chat" | "/$locale/tasks" | "/$locale/usage" | "/$locale/billing" | "/$locale/settings";
+type AppPath = "/$locale/dashboard" | "/$locale/documents" | "/$locale/chat" | "/$locale/tasks" | "/$locale/usage" | "/$locale/billing" | "/$locale/settings" | "/$locale/admin";
 
 export const NAV_ITEMS: { to: AppPath; label: MessageKey; icon: LucideIcon; adminOnly?: boolean }[] = [
   { to: "/$locale/dashboard", label: "nav.dashboard", icon: LayoutDashboard },
@@ -11,4 +11,5 @@ export const NAV_ITEMS: { to: AppPath; label: MessageKey; icon: LucideIcon; admi
   { to: "/$locale/usage", label: "nav.usage", icon: BarChart3 },
   { to: "/$locale/billing", label: "nav.billing", icon: CreditCard },
   { to: "/$locale/settings", label: "nav.settings", icon: Settings },
+  { to: "/$locale/admin", label: "nav.admin", icon: ShieldCheck, adminOnly: true },
 ];

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from raypx.admin import service as admin
 from raypx.ai.runtime import AIRuntime
 from raypx.api.deps import CurrentUser, SessionDep, SettingsDep
 from raypx.api.schemas.ai import MeOut, ProfileOut, ProfileUpdate
@@ -31,6 +32,7 @@ async def me(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> M
         limits=view.limits.as_dict(),
         period={"start": view.period_start, "end": view.period_end},
         usage=view.usage,
+        is_admin=admin.is_admin(settings, view.user.email),
     )
 
 

@@ -155,3 +155,4 @@ class MeOut(BaseModel):
     limits: dict[str, Any]
     period: dict[str, datetime]
     usage: dict[str, Any]
+    is_admin: bool = Field(default=False, description="Named in RAYPX_ADMIN_EMAILS")
