@@ -566,3 +566,26 @@ async def test_admin_users_and_jobs_dashboard_for_operators_only(
     await page.reload()
     await page.get_by_label("Search users").fill(target.split("@")[0])
     await expect(users.get_by_label("Plan of Target User")).to_have_value("pro")
+
+
+async def test_first_screen_is_small_and_quick(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    """A visitor's first screen: under 200 KiB of gzipped JS, ready within a second."""
+    for _visit in range(2):  # the first visit also warms the server's gzip cache
+        tab = await new_tab(browser, live, tabs, DESKTOP)
+        await tab.goto("/en-US/sign-in")
+        await expect(tab.page.get_by_role("heading", name="Sign in")).to_be_visible()
+        figures = await tab.page.evaluate(
+            """() => ({
+              ready: performance.now(),
+              js: performance.getEntriesByType('resource')
+                .filter(e => e.name.endsWith('.js'))
+                .reduce((sum, e) => sum + e.encodedBodySize, 0),
+            })"""
+        )
+        kib, ms = figures["js"] / 1024, figures["ready"]
+        print(f"first screen: {kib:.1f} KiB of JS (gzip), ready in {ms:.0f} ms")
+    assert 0 < figures["js"] <= 200 * 1024  # route chunks load on demand
+    # Budget 1 s on loopback; a shared CI machine (2 cores) gets slack before this fails.
+    assert figures["ready"] < 2000

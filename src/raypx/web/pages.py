@@ -3,6 +3,7 @@
 Every app route (`/en-US/documents/…`) gets `index.html` and the client router takes over
 (history fallback); API paths never do, so a typo in an API URL is a JSON 404, not a page.
 Hashed assets are cached forever; `index.html` never, so a deploy is picked up at once.
+Scripts and styles go out gzipped to clients that accept it (about a third of their size).
 
 The page gets a strict Content-Security-Policy: scripts only from this origin, nothing inline,
 no third-party origins. Styles allow inline because Radix positions popovers and locks scroll
@@ -11,10 +12,12 @@ with style elements; a style cannot run code.
 
 from __future__ import annotations
 
+import gzip
 import re
+from functools import lru_cache
 from importlib.resources import files
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 router = APIRouter(include_in_schema=False)
@@ -33,24 +36,37 @@ MEDIA_TYPES = {
     "png": "image/png",
     "woff2": "font/woff2",
 }
+COMPRESSIBLE = {"js", "css", "svg"}
 ROOT_FILES = {"favicon.svg"}
 # Paths that belong to the server: never answered with the app.
 API_PREFIXES = ("api", "v1", "healthz", "readyz", "metrics", "assets", "static")
 NOT_FOUND = {"message": "Not Found", "code": "NOT_FOUND"}
 
 
-def _file(name: str, *, immutable: bool) -> Response:
-    extension = name.rsplit(".", 1)[-1]
-    body = (DIST / ("assets/" + name if immutable else name)).read_bytes()
-    cache = "public, max-age=31536000, immutable" if immutable else "no-cache"
-    return Response(body, media_type=MEDIA_TYPES[extension], headers={"Cache-Control": cache})
+@lru_cache(maxsize=256)
+def _read(path: str, compressed: bool) -> bytes:
+    """The shipped files never change while the process runs: read (and gzip) each once."""
+    body = (DIST / path).read_bytes()
+    return gzip.compress(body, compresslevel=9, mtime=0) if compressed else body
+
+
+def _file(path: str, request: Request, *, immutable: bool) -> Response:
+    extension = path.rsplit(".", 1)[-1]
+    headers = {
+        "Cache-Control": "public, max-age=31536000, immutable" if immutable else "no-cache",
+        "Vary": "Accept-Encoding",
+    }
+    compressed = extension in COMPRESSIBLE and "gzip" in request.headers.get("accept-encoding", "")
+    if compressed:
+        headers["Content-Encoding"] = "gzip"
+    return Response(_read(path, compressed), media_type=MEDIA_TYPES[extension], headers=headers)
 
 
 @router.get("/assets/{name}")
-async def asset(name: str) -> Response:
+async def asset(name: str, request: Request) -> Response:
     if not ASSET_NAME.match(name) or ".." in name or not (DIST / "assets" / name).is_file():
         return JSONResponse(NOT_FOUND, status_code=404)
-    return _file(name, immutable=True)
+    return _file(f"assets/{name}", request, immutable=True)
 
 
 def index() -> HTMLResponse:
@@ -59,11 +75,11 @@ def index() -> HTMLResponse:
 
 
 @router.get("/{path:path}", response_model=None)
-async def app_route(path: str) -> Response:
+async def app_route(path: str, request: Request) -> Response:
     """Registered last: whatever no API route answered."""
     first = path.split("/", 1)[0]
     if first in API_PREFIXES:
         return JSONResponse(NOT_FOUND, status_code=404)
     if path in ROOT_FILES:
-        return _file(path, immutable=False)
+        return _file(path, request, immutable=False)
     return index()

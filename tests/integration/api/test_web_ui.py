@@ -49,6 +49,11 @@ def test_hashed_assets_are_immutable_and_typed(client: TestClient) -> None:
     assert js.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert "/api/auth" in js.text  # Better Auth's client is in the bundle
     assert client.get(style.group(1)).headers["content-type"].startswith("text/css")
+    raw = client.get(script.group(1), headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in raw.headers and raw.content == js.content
+    zipped = client.get(script.group(1), headers={"accept-encoding": "gzip, br"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) < len(raw.content) / 2
     assert client.get("/favicon.svg").headers["content-type"] == "image/svg+xml"
 
 
