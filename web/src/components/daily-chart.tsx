@@ -10,11 +10,13 @@ export default function DailyChart({
   series,
   label,
   tick,
+  colors = COLORS,
 }: {
   data: DailyPoint[];
   series: string[];
   label: string;
   tick?: (value: string) => string;
+  colors?: string[];
 }) {
   const { day: dayLabel, number } = useI18n();
   const day = tick ?? dayLabel;
@@ -32,7 +34,7 @@ export default function DailyChart({
           />
           {series.length > 1 ? <Legend /> : null}
           {series.map((key, index) => (
-            <Bar key={key} dataKey={key} stackId="a" fill={COLORS[index % COLORS.length]} isAnimationActive={false} />
+            <Bar key={key} dataKey={key} stackId="a" fill={colors[index % colors.length]} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>

@@ -6,7 +6,7 @@ import { formatBytes, formatMoney } from "./format";
 describe("formatting", () => {
   it("formats sizes and money in the active locale", () => {
     expect(formatBytes("en-US", 2 * 1024 * 1024)).toBe("2 MB");
-    expect(formatBytes("en-US", 512)).toBe("512 byte");
+    expect(formatBytes("en-US", 512)).toBe("512 B");
     expect(formatMoney("en-US", "0.000123")).toBe("$0.000123");
     expect(formatMoney("zh-CN", 12.5)).toBe("US$12.50");
   });

@@ -19,6 +19,10 @@ export function formatDate(locale: Locale, value: string | Date): string {
   );
 }
 
+export function formatCalendarDate(locale: Locale, value: string | Date): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(value));
+}
+
 export function formatDay(locale: Locale, value: string | Date): string {
   return new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }).format(
     new Date(value),
@@ -28,6 +32,7 @@ export function formatDay(locale: Locale, value: string | Date): string {
 const UNITS = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;
 
 export function formatBytes(locale: Locale, bytes: number): string {
+  if (bytes < 1024) return `${new Intl.NumberFormat(locale).format(bytes)} B`;
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {

@@ -1,7 +1,7 @@
 import { createContext, useContext, useMemo, type ReactNode } from "react";
 import { en } from "../locales/en-US";
 import { zh } from "../locales/zh-CN";
-import { formatBytes, formatDate, formatDay, formatMoney, formatNumber } from "./format";
+import { formatBytes, formatCalendarDate, formatDate, formatDay, formatMoney, formatNumber } from "./format";
 import type { Locale } from "./locales";
 
 export type MessageKey = keyof typeof en;
@@ -29,6 +29,7 @@ export type I18n = {
   money: (value: number | string) => string;
   date: (value: string | Date) => string;
   day: (value: string | Date) => string;
+  calendarDate: (value: string | Date) => string;
   bytes: (value: number) => string;
 };
 
@@ -42,6 +43,7 @@ export function makeI18n(locale: Locale): I18n {
     money: (value) => formatMoney(locale, value),
     date: (value) => formatDate(locale, value),
     day: (value) => formatDay(locale, value),
+    calendarDate: (value) => formatCalendarDate(locale, value),
     bytes: (value) => formatBytes(locale, value),
   };
 }

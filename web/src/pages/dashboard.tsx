@@ -44,7 +44,7 @@ function UsageMeter({ meter }: { meter: Meter }) {
 }
 
 export function DashboardPage() {
-  const { t, locale, date } = useI18n();
+  const { t, locale, date, calendarDate } = useI18n();
   const me = useQuery(meQuery);
   const daily = useQuery(usageQuery("day"));
   const runs = useQuery(runsQuery(5));
@@ -76,7 +76,10 @@ export function DashboardPage() {
         <Badge tone="info">{t("dashboard.plan", { plan: t(`plan.${plan}` as MessageKey) })}</Badge>
       </PageHeader>
       <p className="mb-4 text-sm text-muted-foreground">
-        {t("dashboard.period", { start: date(period.start ?? ""), end: date(period.end ?? "") })}
+        {t("dashboard.period", {
+          start: calendarDate(period.start ?? ""),
+          end: calendarDate(new Date(new Date(period.end ?? "").getTime() - 1)), // the end is exclusive
+        })}
       </p>
       {anyFull ? (
         <Alert tone="warning" className="mb-4 flex flex-wrap items-center justify-between gap-2">

@@ -77,7 +77,7 @@ export function JobsCard() {
           <p className="text-sm text-muted-foreground">{t("admin.noThroughput")}</p>
         ) : (
           <Suspense fallback={<Skeleton className="h-64 w-full" />}>
-            <DailyChart data={chart} series={[t("status.succeeded"), t("status.failed")]} label={t("admin.throughput")} tick={hour} />
+            <DailyChart data={chart} series={[t("status.succeeded"), t("status.failed")]} label={t("admin.throughput")} tick={hour} colors={["var(--success)", "var(--destructive)"]} />
           </Suspense>
         )}
       </div>
