@@ -104,6 +104,7 @@ async def test_sign_up_reset_password_and_come_back_after_expiry(
     await tab.goto("/")
     await expect(page).to_have_url(re.compile("/en-US/sign-in$"))
     await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await expect(page.get_by_role("button", name="Continue with Corp")).to_be_visible()
     await accessible(tab)
 
     email = f"ada-{secrets.token_hex(3)}@example.com"
@@ -186,6 +187,7 @@ async def test_phone_in_chinese_dark_mode_and_switching_language(
     await tab.goto("/")  # no locale in the URL: the browser's language decides
     await expect(page).to_have_url(re.compile("/zh-CN/sign-in$"))
     await expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    await expect(page.get_by_role("button", name="使用 Corp 继续")).to_be_visible()
     await page.set_viewport_size({"width": 360, "height": 800})
     assert not await tab.scrolls_sideways()
     await page.set_viewport_size(PHONE)
@@ -492,6 +494,8 @@ async def test_settings_profile_language_security_sessions_and_deletion(
 
     accounts = page.get_by_role("list", name="Linked accounts")
     await expect(accounts).to_contain_text("Email and password")
+    corp = accounts.get_by_role("listitem").filter(has_text="Corp")
+    await expect(corp.get_by_role("button", name="Link")).to_be_visible()
 
     preferences = page.get_by_role("region", name="Preferences")
     await preferences.get_by_label("Language").select_option("zh-CN")

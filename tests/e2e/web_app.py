@@ -34,6 +34,11 @@ ADDRESSES = itertools.count(1)
 
 
 ADMIN_EMAIL = "ops@example.com"
+OAUTH_PROVIDER = {
+    "id": "corp", "client_id": "raypx", "client_secret": "unused",
+    "authorize_url": "http://127.0.0.1:9/authorize", "token_url": "http://127.0.0.1:9/token",
+    "userinfo_url": "http://127.0.0.1:9/userinfo",
+}  # fmt: skip
 
 
 @dataclass
@@ -88,6 +93,9 @@ def start_server(database_url: URL, home: Path) -> Iterator[Live]:
         # would, so the per-IP sign-up limit (3 per 10 s) applies per simulated person.
         "RAYPX_TRUSTED_PROXIES": "127.0.0.1/32",
         "RAYPX_ADMIN_EMAILS": ADMIN_EMAIL,
+        # A configured provider, so the sign-in and linked-accounts screens show its button;
+        # nothing listens there and no test follows the button.
+        "RAYPX_OAUTH_PROVIDERS": json.dumps([OAUTH_PROVIDER]),
     }
     env.pop("REDIS_URL", None)
     home.mkdir(parents=True, exist_ok=True)

@@ -74,38 +74,34 @@ const tokenSearch = (search: Record<string, unknown>): TokenSearch => ({
   ...(typeof search.error === "string" ? { error: search.error } : {}),
 });
 
-const page = (load: () => Promise<Record<string, unknown>>, name: string) =>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  lazyRouteComponent(load as () => Promise<any>, name);
-
 const signInRoute = createRoute({
   getParentRoute: () => authLayout,
   path: "sign-in",
   validateSearch: redirectSearch,
-  component: page(() => import("./pages/auth/sign-in"), "SignInPage"),
+  component: lazyRouteComponent(() => import("./pages/auth/sign-in"), "SignInPage"),
 });
 const signUpRoute = createRoute({
   getParentRoute: () => authLayout,
   path: "sign-up",
   validateSearch: redirectSearch,
-  component: page(() => import("./pages/auth/sign-up"), "SignUpPage"),
+  component: lazyRouteComponent(() => import("./pages/auth/sign-up"), "SignUpPage"),
 });
 const forgotRoute = createRoute({
   getParentRoute: () => authLayout,
   path: "forgot-password",
-  component: page(() => import("./pages/auth/forgot-password"), "ForgotPasswordPage"),
+  component: lazyRouteComponent(() => import("./pages/auth/forgot-password"), "ForgotPasswordPage"),
 });
 const resetRoute = createRoute({
   getParentRoute: () => authLayout,
   path: "reset-password",
   validateSearch: tokenSearch,
-  component: page(() => import("./pages/auth/reset-password"), "ResetPasswordPage"),
+  component: lazyRouteComponent(() => import("./pages/auth/reset-password"), "ResetPasswordPage"),
 });
 const verifyRoute = createRoute({
   getParentRoute: () => authLayout,
   path: "verify-email",
   validateSearch: tokenSearch,
-  component: page(() => import("./pages/auth/verify-email"), "VerifyEmailPage"),
+  component: lazyRouteComponent(() => import("./pages/auth/verify-email"), "VerifyEmailPage"),
 });
 
 /** Everything behind sign-in; a visitor without a session goes to sign-in and comes back. */
@@ -129,7 +125,7 @@ const appLayout = createRoute({
 const dashboardRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "dashboard",
-  component: page(() => import("./pages/dashboard"), "DashboardPage"),
+  component: lazyRouteComponent(() => import("./pages/dashboard"), "DashboardPage"),
 });
 
 type DocumentsSearch = { q?: string; status?: string; sort?: string; cursor?: string };
@@ -142,12 +138,12 @@ const documentsRoute = createRoute({
     ...(typeof search.sort === "string" && search.sort ? { sort: search.sort } : {}),
     ...(typeof search.cursor === "string" && search.cursor ? { cursor: search.cursor } : {}),
   }),
-  component: page(() => import("./pages/documents/list"), "DocumentsPage"),
+  component: lazyRouteComponent(() => import("./pages/documents/list"), "DocumentsPage"),
 });
 const documentRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "documents/$documentId",
-  component: page(() => import("./pages/documents/detail"), "DocumentPage"),
+  component: lazyRouteComponent(() => import("./pages/documents/detail"), "DocumentPage"),
 });
 
 const billingRoute = createRoute({
@@ -155,18 +151,18 @@ const billingRoute = createRoute({
   path: "billing",
   validateSearch: (search: Record<string, unknown>): { checkout?: string } =>
     typeof search.checkout === "string" ? { checkout: search.checkout } : {},
-  component: page(() => import("./pages/billing"), "BillingPage"),
+  component: lazyRouteComponent(() => import("./pages/billing"), "BillingPage"),
 });
 
 const chatRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "chat",
-  component: page(() => import("./pages/chat/index"), "ChatPage"),
+  component: lazyRouteComponent(() => import("./pages/chat/index"), "ChatPage"),
 });
 const conversationRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "chat/$conversationId",
-  component: page(() => import("./pages/chat/index"), "ConversationPage"),
+  component: lazyRouteComponent(() => import("./pages/chat/index"), "ConversationPage"),
 });
 
 const tasksRoute = createRoute({
@@ -176,7 +172,7 @@ const tasksRoute = createRoute({
     ...(typeof search.feature === "string" ? { feature: search.feature } : {}),
     ...(typeof search.run === "string" ? { run: search.run } : {}),
   }),
-  component: page(() => import("./pages/tasks/index"), "TasksPage"),
+  component: lazyRouteComponent(() => import("./pages/tasks/index"), "TasksPage"),
 });
 
 const usageRoute = createRoute({
@@ -186,19 +182,19 @@ const usageRoute = createRoute({
     ...(typeof search.month === "string" ? { month: search.month } : {}),
     ...(typeof search.metric === "string" ? { metric: search.metric } : {}),
   }),
-  component: page(() => import("./pages/usage"), "UsagePage"),
+  component: lazyRouteComponent(() => import("./pages/usage"), "UsagePage"),
 });
 
 const settingsRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "settings",
-  component: page(() => import("./pages/settings/index"), "SettingsPage"),
+  component: lazyRouteComponent(() => import("./pages/settings/index"), "SettingsPage"),
 });
 
 const adminRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "admin",
-  component: page(() => import("./pages/admin/index"), "AdminPage"),
+  component: lazyRouteComponent(() => import("./pages/admin/index"), "AdminPage"),
 });
 
 const routeTree = rootRoute.addChildren([

@@ -54,7 +54,9 @@ function Bubble({ role, text, streaming }: { role: string; text: string; streami
   );
 }
 
-type Pending = { user: string; reply: string; runId?: string };
+// `saved` is the stored user message's id, known once the reply is done: from then on the list
+// shows the stored messages and the pending bubbles step aside, so nothing shows twice.
+type Pending = { user: string; reply: string; runId?: string; saved?: string };
 
 /** One conversation: messages, a streamed reply with Stop, the plan's models to choose from. */
 export function Thread({ conversationId }: { conversationId: string }) {
@@ -101,10 +103,13 @@ export function Thread({ conversationId }: { conversationId: string }) {
         throw new ApiError(messageOf(body, t("common.error")), response.status, codeOf(body));
       }
       for await (const event of readSse(response.body)) {
-        const data = JSON.parse(event.data) as { run_id?: string; text?: string; error?: string | null };
+        const data = JSON.parse(event.data) as { run_id?: string; text?: string; error?: string | null; user_message?: { id: string } };
         if (event.event === "run") setPending((p) => p && { ...p, runId: data.run_id });
         if (event.event === "delta") setPending((p) => p && { ...p, reply: p.reply + (data.text ?? "") });
-        if (event.event === "done" && data.error) setFailure(data.error);
+        if (event.event === "done") {
+          setPending((p) => p && { ...p, saved: data.user_message?.id });
+          if (data.error) setFailure(data.error);
+        }
       }
     } catch (error) {
       if (controller.signal.aborted) {
@@ -115,9 +120,10 @@ export function Thread({ conversationId }: { conversationId: string }) {
       }
     } finally {
       abort.current = null;
+      if (controller.signal.aborted) setPending(null); // what was kept comes back with the list
       await queryClient.invalidateQueries({ queryKey: ["messages", conversationId] });
-      await queryClient.invalidateQueries({ queryKey: ["me"] });
       setPending(null);
+      await queryClient.invalidateQueries({ queryKey: ["me"] });
     }
   };
   const stop = () => {
@@ -139,7 +145,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
             {messages.data.items.map((m) => (
               <Bubble key={m.id} role={m.role} text={m.content} />
             ))}
-            {pending ? (
+            {pending && !messages.data.items.some((m) => m.id === pending.saved) ? (
               <>
                 <Bubble role="user" text={pending.user} />
                 <Bubble role="assistant" text={pending.reply} streaming />
