@@ -81,5 +81,5 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.include_router(usage.router)
     app.include_router(app_config.router)
     app.include_router(admin.router)
-    app.include_router(pages.router)  # last: its history fallback answers what is left
+    pages.install(app)  # assets, and the app's page for any path no route answers
     return app

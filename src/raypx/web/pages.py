@@ -2,6 +2,7 @@
 
 Every app route (`/en-US/documents/…`) gets `index.html` and the client router takes over
 (history fallback); API paths never do, so a typo in an API URL is a JSON 404, not a page.
+Unknown app paths get the page too: the client router shows its own "not found".
 Hashed assets are cached forever; `index.html` never, so a deploy is picked up at once.
 Scripts and styles go out gzipped to clients that accept it (about a third of their size).
 
@@ -17,7 +18,7 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 router = APIRouter(include_in_schema=False)
@@ -74,12 +75,20 @@ def index() -> HTMLResponse:
     return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"})
 
 
-@router.get("/{path:path}", response_model=None)
-async def app_route(path: str, request: Request) -> Response:
-    """Registered last: whatever no API route answered."""
-    first = path.split("/", 1)[0]
-    if first in API_PREFIXES:
-        return JSONResponse(NOT_FOUND, status_code=404)
-    if path in ROOT_FILES:
-        return _file(path, request, immutable=False)
-    return index()
+def install(app: FastAPI) -> None:
+    """Assets by route; the app's pages as the answer to whatever no route matched.
+
+    A handler for 404 rather than a catch-all route, so routes added later still win.
+    """
+    app.include_router(router)
+
+    async def fallback(request: Request, exc: Exception) -> Response:
+        path = request.url.path.lstrip("/")
+        if request.method in ("GET", "HEAD") and path.split("/", 1)[0] not in API_PREFIXES:
+            return _file(path, request, immutable=False) if path in ROOT_FILES else index()
+        detail = getattr(exc, "detail", None)
+        message = detail if isinstance(detail, str) and detail else NOT_FOUND["message"]
+        headers = getattr(exc, "headers", None)
+        return JSONResponse({**NOT_FOUND, "message": message}, status_code=404, headers=headers)
+
+    app.add_exception_handler(404, fallback)
