@@ -302,6 +302,8 @@ async def test_documents_upload_live_status_detail_and_history(
 
     await tab.goto("/en-US/dashboard")
     await expect(page.get_by_role("figure", name="Tokens per day")).to_be_visible()
+    meters = page.get_by_role("region", name="Usage this month")
+    await expect(meters).to_contain_text("Documents0 / 25")  # the deleted one no longer counts
     if TAKE_SHOTS:
         await page.screenshot(path=str(SHOTS / "dashboard.png"))
 

@@ -1244,6 +1244,13 @@ export interface components {
             /** Plan */
             plan: string;
             profile: components["schemas"]["ProfileOut"];
+            /**
+             * Stored
+             * @description documents and storage_bytes kept now (not this month)
+             */
+            stored?: {
+                [key: string]: number;
+            };
             /** Subscription */
             subscription: {
                 [key: string]: unknown;

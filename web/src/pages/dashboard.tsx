@@ -54,15 +54,16 @@ export function DashboardPage() {
   });
   if (me.isPending) return <Loading rows={4} />;
   if (me.isError) return <ErrorState error={me.error} retry={() => void me.refetch()} />;
-  const { usage, limits, plan, period } = me.data as typeof me.data & {
+  const { usage, limits, plan, period, stored } = me.data as typeof me.data & {
     usage: Record<string, number>;
     limits: Record<string, number>;
   };
   const meters: Meter[] = [
     { key: "ai_tokens", label: "metric.ai_tokens", used: usage.ai_tokens ?? 0, limit: limits.ai_tokens ?? null },
     { key: "ai_requests", label: "metric.ai_requests", used: usage.ai_requests ?? 0, limit: limits.ai_requests ?? null },
-    { key: "documents", label: "metric.documents", used: usage.documents ?? 0, limit: limits.documents ?? null },
-    { key: "storage_bytes", label: "metric.storage_bytes", used: usage.storage_bytes ?? 0, limit: null, bytes: true },
+    // the documents limit is on what is kept now, not on this month's uploads
+    { key: "documents", label: "metric.documents", used: stored?.documents ?? 0, limit: limits.documents ?? null },
+    { key: "storage_bytes", label: "metric.storage_bytes", used: stored?.storage_bytes ?? 0, limit: null, bytes: true },
   ];
   const anyFull = meters.some((m) => m.limit !== null && m.used >= m.limit);
   const chart = daily.data

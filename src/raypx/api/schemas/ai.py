@@ -155,4 +155,7 @@ class MeOut(BaseModel):
     limits: dict[str, Any]
     period: dict[str, datetime]
     usage: dict[str, Any]
+    stored: dict[str, int] = Field(
+        default_factory=dict, description="documents and storage_bytes kept now (not this month)"
+    )
     is_admin: bool = Field(default=False, description="Named in RAYPX_ADMIN_EMAILS")
