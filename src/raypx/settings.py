@@ -130,6 +130,8 @@ class Settings(BaseSettings):
     # Auth. Lists accept comma-separated values (RAYPX_TRUSTED_ORIGINS=https://a.example,...).
     trusted_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Operators: these addresses see the admin screens and may call /api/admin/* (comma list).
+    admin_emails: Annotated[list[str], NoDecode] = Field(default_factory=list)
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "RAYPX_REDIS_URL")
     )
@@ -184,7 +186,7 @@ class Settings(BaseSettings):
         parse_database_url(value)  # raises a ConfigurationError naming the problem
         return value.strip()
 
-    @field_validator("trusted_origins", "trusted_proxies", mode="before")
+    @field_validator("trusted_origins", "trusted_proxies", "admin_emails", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):

@@ -150,8 +150,11 @@ async def list_runs(
     status: RunStatus | None = None,
     feature: str | None = None,
     conversation_id: uuid.UUID | None = None,
+    document_id: uuid.UUID | None = None,
 ) -> Page[Run]:
     statement = select(Run).where(Run.user_id == user_id)
+    if document_id is not None:
+        statement = statement.where(Run.document_id == document_id)
     if status is not None:
         statement = statement.where(Run.status == status)
     if feature is not None:

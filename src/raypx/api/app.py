@@ -16,7 +16,9 @@ from raypx.api.errors import install_error_handlers
 from raypx.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from raypx.api.outage import install_outage_handlers
 from raypx.api.routes import (
+    admin,
     ai,
+    app_config,
     ask,
     auth,
     auth_deps,
@@ -97,7 +99,6 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     install_error_handlers(app)
     install_outage_handlers(app)
     app.include_router(health.router)
-    app.include_router(pages.router)
     app.include_router(docs.router)
     app.include_router(metrics.router)
     app.include_router(auth.router)
@@ -110,4 +111,7 @@ def create_app(settings: Settings, database_url: URL | None = None) -> FastAPI:
     app.include_router(billing.router)
     app.include_router(usage.router)
     app.include_router(openai.router)
+    app.include_router(app_config.router)
+    app.include_router(admin.router)
+    pages.install(app)  # assets, and the app's page for any path no route answers
     return app

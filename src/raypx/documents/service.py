@@ -17,7 +17,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from raypx.ai import service as ai
@@ -159,11 +159,27 @@ async def list_documents(
     cursor: str | None = None,
     limit: int = 20,
     status: DocumentStatus | None = None,
+    query: str | None = None,
 ) -> Page[Document]:
+    """Newest first; `query` keeps titles containing it (case-insensitive, taken literally)."""
     statement = select(Document).where(Document.user_id == user_id)
     if status is not None:
         statement = statement.where(Document.status == status)
+    if query and query.strip():
+        statement = statement.where(Document.title.icontains(query.strip(), autoescape=True))
     return await newest_page(session, statement, Document.id, cursor, limit)
+
+
+async def stored_totals(session: AsyncSession, user_id: str) -> tuple[int, int]:
+    """How many documents the user keeps now, and their bytes (the plan's limit is on these)."""
+    row = (
+        await session.execute(
+            select(func.count(), func.coalesce(func.sum(Document.size_bytes), 0)).where(
+                Document.user_id == user_id
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
 
 
 async def rename_document(

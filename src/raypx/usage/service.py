@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -97,3 +97,21 @@ async def record_document_removed(session: AsyncSession, *, user_id: str, size_b
                    feature=DOCUMENTS_FEATURE)
     )  # fmt: skip
     await session.flush()
+
+
+async def run_costs(
+    session: AsyncSession, user_id: str, run_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Decimal]:
+    """What each of these runs cost (runs never billed, e.g. failed ones, are absent)."""
+    if not run_ids:
+        return {}
+    statement = (
+        select(UsageEvent.run_id, func.sum(UsageEvent.cost_usd))
+        .where(UsageEvent.user_id == user_id, UsageEvent.run_id.in_(run_ids))
+        .group_by(UsageEvent.run_id)
+    )
+    return {
+        run_id: Decimal(cost or 0)
+        for run_id, cost in (await session.execute(statement)).all()
+        if run_id is not None
+    }

@@ -23,6 +23,22 @@ async def test_me_shows_profile_plan_limits_and_usage(api: Api) -> None:
     }  # fmt: skip
     assert me["usage"]["ai_requests"] == 0 and me["usage"]["cost_usd"] == "0.0000"
     assert me["period"]["start"] < me["period"]["end"]
+    assert me["stored"] == {"documents": 0, "storage_bytes": 0}
+
+
+async def test_me_counts_the_documents_kept_now_against_the_plan(api: Api) -> None:
+    user = await api.sign_up()
+    for body in (b"First note.", b"A second, longer note."):
+        uploaded = await api.client.post(
+            "/api/documents", headers=user, files={"file": ("n.txt", body, "text/plain")}
+        )
+        assert uploaded.status_code == 201
+    first = uploaded.json()["id"]
+    stored = (await api.client.get("/api/me", headers=user)).json()["stored"]
+    assert stored == {"documents": 2, "storage_bytes": 11 + 22}
+    assert (await api.client.delete(f"/api/documents/{first}", headers=user)).status_code == 204
+    stored = (await api.client.get("/api/me", headers=user)).json()["stored"]
+    assert stored == {"documents": 1, "storage_bytes": 11}
 
 
 async def test_profile_update_and_its_effect_on_runs(api: Api) -> None:

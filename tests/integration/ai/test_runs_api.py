@@ -315,3 +315,28 @@ async def test_another_users_run_is_not_found(api: Api) -> None:
         assert theirs.status_code == nothing.status_code == 404
         assert theirs.json() == nothing.json()
     assert (await api.client.get("/api/runs", headers=other)).json()["items"] == []
+
+
+async def test_runs_show_what_they_cost(api: Api) -> None:
+    headers = await api.sign_up()
+    paid = await api.client.post(
+        "/api/runs", headers=headers, json={"input": ARTICLE, "model": "fake:echo"}
+    )
+    free = await api.client.post("/api/runs", headers=headers, json={"input": ARTICLE})
+    failed = await api.client.post(
+        "/api/runs", headers=headers, json={"input": ARTICLE, "model": "fake:fail"}
+    )
+    done = {
+        r.json()["id"]: await finished_run(api, headers, r.json()["id"])
+        for r in (paid, free, failed)
+    }
+    for run_id, run in done.items():
+        rows = await usage_rows(api, run_id)
+        billed = sum(Decimal(str(row[2])) for row in rows) if rows else None
+        assert (None if run["cost_usd"] is None else Decimal(run["cost_usd"])) == billed
+    assert Decimal(done[paid.json()["id"]]["cost_usd"]) > 0
+    assert Decimal(done[free.json()["id"]]["cost_usd"]) == 0  # the offline model is free
+    listed = (await api.client.get("/api/runs", headers=headers)).json()["items"]
+    assert {r["id"]: r["cost_usd"] for r in listed} == {
+        run_id: run["cost_usd"] for run_id, run in done.items()
+    }

@@ -54,7 +54,7 @@ def test_health_and_ready(client: TestClient) -> None:
 
 
 def test_security_headers_on_success_and_errors(client: TestClient) -> None:
-    for path, status in (("/healthz", 200), ("/nowhere", 404), ("/test/boom", 500)):
+    for path, status in (("/healthz", 200), ("/api/nowhere", 404), ("/test/boom", 500)):
         response = client.get(path)
         assert response.status_code == status
         for name, value in SECURITY_HEADERS.items():
@@ -71,7 +71,7 @@ def test_hsts_only_when_the_base_url_is_https(shared_database_url: URL, tmp_path
 
 
 def test_errors_are_message_and_code_never_a_traceback(client: TestClient) -> None:
-    missing = client.get("/nowhere")
+    missing = client.get("/api/nowhere")  # app paths get the web app instead
     assert missing.json() == {"message": "Not Found", "code": "NOT_FOUND"}
     crashed = client.get("/test/boom")
     assert crashed.json() == {"message": "Internal server error", "code": "INTERNAL_SERVER_ERROR"}

@@ -57,6 +57,20 @@ async def test_list_pages_and_filters_by_status(api: DocsApi) -> None:
     assert wrong.status_code == 422
 
 
+async def test_list_searches_titles_literally_and_case_insensitively(api: DocsApi) -> None:
+    headers = await api.sign_up()
+    titles = ["Quarterly Report", "report_50%", "Budget"]
+    ids = {t: (await api.upload(headers, ARTICLE.encode(), title=t)).json()["id"] for t in titles}
+    found = (await api.client.get("/api/documents?q=REPORT", headers=headers)).json()
+    assert [d["id"] for d in found["items"]] == [ids["report_50%"], ids["Quarterly Report"]]
+    literal = (await api.client.get("/api/documents?q=_50%25", headers=headers)).json()
+    assert [d["title"] for d in literal["items"]] == ["report_50%"]
+    wildcard = (await api.client.get("/api/documents?q=%25", headers=headers)).json()
+    assert [d["title"] for d in wildcard["items"]] == ["report_50%"]
+    none = (await api.client.get("/api/documents?q=missing", headers=headers)).json()
+    assert none == {"items": [], "next_cursor": None}
+
+
 async def test_rename_and_download_with_a_hostile_title(api: DocsApi) -> None:
     headers = await api.sign_up()
     data = "Grüße, Welt\n".encode()

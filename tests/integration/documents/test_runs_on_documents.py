@@ -52,3 +52,25 @@ async def test_a_run_on_someone_elses_document_is_not_found(api: DocsApi) -> Non
         json={"feature": "summarize", "document_id": uploaded.json()["id"], "input": "x"},
     )  # fmt: skip
     assert (both.status_code, both.json()["code"]) == (400, "INVALID_INPUT")
+
+
+async def test_runs_list_filters_by_document_and_text_preview_is_bounded(api: DocsApi) -> None:
+    user = await api.sign_up()
+    first = await api.settled(user, (await api.upload(user, TEXT, "lease.txt")).json()["id"])
+    other = await api.settled(user, (await api.upload(user, b"Other text. Short.")).json()["id"])
+    await api.client.post("/api/runs", headers=user, json={"feature": "summarize", "input": "x y."})
+    runs = await api.client.get(f"/api/runs?document_id={first['id']}", headers=user)
+    assert [r["document_id"] for r in runs.json()["items"]] == [first["id"]]  # its summary run
+    assert (await api.client.get(f"/api/runs?document_id={uuid.uuid4()}", headers=user)).json()[
+        "items"
+    ] == []
+
+    preview = await api.client.get(f"/api/documents/{first['id']}/text?limit=20", headers=user)
+    assert preview.json() == {
+        "text": TEXT.decode()[:20], "characters": len(TEXT.decode()), "truncated": True,
+    }  # fmt: skip
+    whole = (await api.client.get(f"/api/documents/{other['id']}/text", headers=user)).json()
+    assert whole == {"text": "Other text. Short.", "characters": 18, "truncated": False}
+    stranger = await api.sign_up("Stranger")
+    hidden = await api.client.get(f"/api/documents/{first['id']}/text", headers=stranger)
+    assert hidden.status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from fastapi import APIRouter, Query, Request
 
@@ -14,6 +15,7 @@ from raypx.api.schemas.text import Text
 from raypx.db.enums import RunStatus
 from raypx.documents import service as documents
 from raypx.errors import Invalid
+from raypx.usage import service as usage
 
 router = APIRouter(prefix="/api", tags=["ai"])
 
@@ -66,21 +68,30 @@ async def list_runs(
     limit: int = Query(20, ge=1, le=100),
     status: RunStatus | None = None,
     feature: Text | None = None,
+    document_id: uuid.UUID | None = None,
 ) -> RunPage:
     page = await runs.list_runs(
-        session, user.id, cursor=cursor, limit=limit, status=status, feature=feature
-    )
+        session, user.id, cursor=cursor, limit=limit, status=status, feature=feature,
+        document_id=document_id,
+    )  # fmt: skip
+    costs = await usage.run_costs(session, user.id, [r.id for r in page.items])
     return RunPage(
-        items=[RunOut.model_validate(r) for r in page.items], next_cursor=page.next_cursor
+        items=[with_cost(RunOut.model_validate(r), costs) for r in page.items],
+        next_cursor=page.next_cursor,
     )
+
+
+def with_cost(run: RunOut, costs: dict[uuid.UUID, Decimal]) -> RunOut:
+    return run.model_copy(update={"cost_usd": costs.get(run.id)})
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail, responses=errors(401, 404, 422))
 async def get_run(run_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> RunDetail:
     run = await runs.get_run(session, user.id, run_id)
     artifacts = await runs.list_artifacts(session, user.id, run_id)
+    costs = await usage.run_costs(session, user.id, [run.id])
     return RunDetail(
-        **RunOut.model_validate(run).model_dump(),
+        **with_cost(RunOut.model_validate(run), costs).model_dump(),
         artifacts=[ArtifactOut.model_validate(a) for a in artifacts],
     )
 

@@ -19,8 +19,10 @@ from raypx.api.deps import (
 )
 from raypx.api.schemas.ai import RunOut
 from raypx.api.schemas.documents import (
+    PREVIEW_CHARS,
     DocumentOut,
     DocumentPage,
+    DocumentText,
     DocumentUpdate,
     SummarizeRequest,
 )
@@ -99,11 +101,12 @@ async def list_documents(
     user: CurrentUser,
     session: SessionDep,
     status: DocumentStatus | None = None,
+    q: Text | None = Query(None, max_length=200, description="Part of the title, any case"),
     cursor: Text | None = None,
     limit: int = Query(20, ge=1, le=100),
 ) -> DocumentPage:
     page = await documents.list_documents(
-        session, user.id, cursor=cursor, limit=limit, status=status
+        session, user.id, cursor=cursor, limit=limit, status=status, query=q
     )
     return DocumentPage(
         items=[DocumentOut.model_validate(d) for d in page.items], next_cursor=page.next_cursor
@@ -140,6 +143,22 @@ async def download_document(
             "Cache-Control": "private, no-store",
         },
     )
+
+
+@router.get(
+    "/{document_id}/text", response_model=DocumentText, responses=errors(401, 404, 409, 422)
+)
+async def document_text(
+    document_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    limit: int = Query(PREVIEW_CHARS, ge=1, le=PREVIEW_CHARS),
+) -> DocumentText:
+    """The start of the extracted text (409 while extraction runs or when it failed)."""
+    storage = document_storage(request)
+    _, text = await documents.document_text(session, storage, user.id, document_id)
+    return DocumentText(text=text[:limit], characters=len(text), truncated=len(text) > limit)
 
 
 @router.patch(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from raypx.admin import service as admin
 from raypx.ai.runtime import AIRuntime
 from raypx.api.deps import CurrentUser, SessionDep, SettingsDep
 from raypx.api.schemas.ai import MeOut, ProfileOut, ProfileUpdate
 from raypx.api.schemas.errors import errors
 from raypx.billing import service as billing
+from raypx.documents import service as documents
 from raypx.profiles import service as profiles
 
 router = APIRouter(prefix="/api/me", tags=["me"])
@@ -17,6 +19,7 @@ router = APIRouter(prefix="/api/me", tags=["me"])
 @router.get("", response_model=MeOut, responses=errors(401))
 async def me(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> MeOut:
     view = await profiles.overview(session, user.id, settings)
+    count, size = await documents.stored_totals(session, user.id)
     subscription = view.subscription
     return MeOut(
         user={
@@ -32,6 +35,8 @@ async def me(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> M
         limits=view.limits.as_dict(),
         period={"start": view.period_start, "end": view.period_end},
         usage=view.usage,
+        stored={"documents": count, "storage_bytes": size},
+        is_admin=admin.is_admin(settings, view.user.email),
     )
 
 

@@ -56,6 +56,7 @@ class RunOut(BaseModel):
     document_id: uuid.UUID | None
     created_at: datetime
     updated_at: datetime
+    cost_usd: Decimal | None = Field(default=None, description="Billed cost; null if not billed")
 
 
 class RunDetail(RunOut):
@@ -155,3 +156,7 @@ class MeOut(BaseModel):
     limits: dict[str, Any]
     period: dict[str, datetime]
     usage: dict[str, Any]
+    stored: dict[str, int] = Field(
+        default_factory=dict, description="documents and storage_bytes kept now (not this month)"
+    )
+    is_admin: bool = Field(default=False, description="Named in RAYPX_ADMIN_EMAILS")

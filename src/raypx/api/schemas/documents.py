@@ -35,6 +35,15 @@ class DocumentPage(BaseModel):
     next_cursor: str | None
 
 
+PREVIEW_CHARS = 20_000
+
+
+class DocumentText(BaseModel):
+    text: str
+    characters: int = Field(description="Length of the whole extracted text")
+    truncated: bool
+
+
 class DocumentUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: Text = Field(min_length=1, max_length=MAX_TITLE_CHARS)

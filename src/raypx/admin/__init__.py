@@ -1,0 +1,1 @@
+"""Operator screens' behaviour: user search, plan changes, and the job queue at a glance."""
