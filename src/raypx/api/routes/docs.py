@@ -8,10 +8,11 @@ from importlib.resources import files
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from raypx.web.pages import CSP, STATIC
+from raypx.web.pages import CSP
 
 router = APIRouter(include_in_schema=False)
 SWAGGER = files("fastapi_swagger") / "resources"
+STATIC = files("raypx.web") / "static"  # the page and its init script (no inline script)
 # name -> (where it lives, media type); only these files, never a path from the request
 ASSETS = {
     "swagger-ui-bundle.js": (SWAGGER, "text/javascript; charset=utf-8"),
