@@ -112,7 +112,7 @@ async def test_requests_by_route_template_tokens_cost_and_jobs_by_type(api: Api)
 @pytest.mark.parametrize("worker_enabled", [False])
 async def test_unmatched_paths_share_one_label(api: Api) -> None:
     for n in range(3):
-        assert (await api.client.get(f"/no-such-page-{n}")).status_code == 404
+        assert (await api.client.get(f"/api/no-such-page-{n}")).status_code == 404
     page = await scrape(api)
     assert (
         value(page, "raypx_http_requests_total", method="GET", route="unmatched", status="404") >= 3
