@@ -11,6 +11,8 @@ from pydantic import BaseModel
 
 from raypx.admin import service as admin
 from raypx.api.deps import CurrentUser, SessionDep, SettingsDep
+from raypx.api.schemas.errors import errors
+from raypx.api.schemas.text import Text
 from raypx.db.enums import JobStatus, PlanTier
 from raypx.db.models import Job, User
 
@@ -79,32 +81,34 @@ def job_out(job: Job) -> JobOut:
     )  # fmt: skip
 
 
-@router.get("/users", response_model=list[AdminUserOut])
+@router.get("/users", response_model=list[AdminUserOut], responses=errors(401, 403, 422))
 async def search_users(
     _: Operator,
     session: SessionDep,
     settings: SettingsDep,
-    q: str | None = Query(None, max_length=200),
+    q: Text | None = Query(None, max_length=200),
     limit: int = Query(20, ge=1, le=100),
 ) -> list[AdminUserOut]:
     rows = await admin.search_users(session, settings, q, limit)
     return [AdminUserOut.model_validate(row, from_attributes=True) for row in rows]
 
 
-@router.post("/users/{user_id}/plan", response_model=AdminUserOut)
+@router.post(
+    "/users/{user_id}/plan", response_model=AdminUserOut, responses=errors(401, 403, 404, 422)
+)
 async def set_plan(
-    user_id: str, body: PlanUpdate, _: Operator, session: SessionDep, settings: SettingsDep
+    user_id: Text, body: PlanUpdate, _: Operator, session: SessionDep, settings: SettingsDep
 ) -> AdminUserOut:
     row = await admin.set_plan(session, settings, user_id, body.tier)
     return AdminUserOut.model_validate(row, from_attributes=True)
 
 
-@router.post("/users/{user_id}/revoke-sessions")
-async def revoke_sessions(user_id: str, _: Operator, session: SessionDep) -> dict[str, int]:
+@router.post("/users/{user_id}/revoke-sessions", responses=errors(401, 403, 404, 422))
+async def revoke_sessions(user_id: Text, _: Operator, session: SessionDep) -> dict[str, int]:
     return {"revoked": await admin.revoke_sessions(session, user_id)}
 
 
-@router.get("/jobs/overview", response_model=JobsOverviewOut)
+@router.get("/jobs/overview", response_model=JobsOverviewOut, responses=errors(401, 403))
 async def jobs_overview(_: Operator, session: SessionDep) -> JobsOverviewOut:
     overview = await admin.jobs_overview(session, datetime.now(UTC))
     return JobsOverviewOut(
@@ -115,22 +119,26 @@ async def jobs_overview(_: Operator, session: SessionDep) -> JobsOverviewOut:
     )
 
 
-@router.get("/jobs", response_model=list[JobOut])
+@router.get("/jobs", response_model=list[JobOut], responses=errors(401, 403, 422))
 async def list_jobs(
     _: Operator,
     session: SessionDep,
     status: JobStatus | None = None,
-    type: str | None = Query(None, max_length=200),
+    type: Text | None = Query(None, max_length=200),
     limit: int = Query(50, ge=1, le=200),
 ) -> list[JobOut]:
     return [job_out(j) for j in await admin.list_jobs(session, status, type, limit)]
 
 
-@router.post("/jobs/{job_id}/retry", response_model=JobOut)
+@router.post(
+    "/jobs/{job_id}/retry", response_model=JobOut, responses=errors(401, 403, 404, 409, 422)
+)
 async def retry_job(job_id: uuid.UUID, _: Operator, session: SessionDep) -> JobOut:
     return job_out(await admin.retry_job(session, job_id))
 
 
-@router.post("/jobs/{job_id}/cancel", response_model=JobOut)
+@router.post(
+    "/jobs/{job_id}/cancel", response_model=JobOut, responses=errors(401, 403, 404, 409, 422)
+)
 async def cancel_job(job_id: uuid.UUID, _: Operator, session: SessionDep) -> JobOut:
     return job_out(await admin.cancel_job(session, job_id))
