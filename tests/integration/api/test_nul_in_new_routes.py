@@ -64,3 +64,13 @@ async def test_nul_in_a_v1_body_is_an_openai_400(api: Api, path: str, body: dict
     response = await api.client.post(path, headers=owner, json=body)
     assert response.status_code == 400, response.text
     assert response.json()["error"]["type"] == "invalid_request_error"
+
+
+async def test_nul_in_a_plugin_query_parameter_is_a_400_naming_it(api: Api) -> None:
+    owner = await api.sign_up()
+    response = await api.client.get("/api/auth/api-key/get", headers=owner, params={"id": "k\x00"})
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "message": "[query.id] Invalid input: text must not contain NUL characters",
+        "code": "VALIDATION_ERROR",
+    }
