@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from raypx.ai.providers.base import ChatMessage, Usage
+from raypx.api.schemas.text import JSONObject, Text
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
@@ -19,9 +20,10 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 class WireMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
     role: Literal["system", "developer", "user", "assistant", "tool"]
-    content: str | list[dict[str, Any]] | None = None
-    tool_calls: list[dict[str, Any]] | None = None
-    tool_call_id: str | None = None
+    # NUL-free (Text, JSONObject): the prompt and the reply land in PostgreSQL text columns.
+    content: Text | list[JSONObject] | None = None
+    tool_calls: list[JSONObject] | None = None
+    tool_call_id: Text | None = None
 
     def text(self) -> str:
         """The message's text: a string, or the text parts of a content list."""
@@ -38,7 +40,7 @@ class StreamOptions(BaseModel):
 
 class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
-    model: str = Field(examples=["mock:raypx-1"], description="provider:model, see GET /v1/models")
+    model: Text = Field(examples=["mock:raypx-1"], description="provider:model, see GET /v1/models")
     messages: list[WireMessage] = Field(min_length=1)
     stream: bool = False
     stream_options: StreamOptions | None = None
@@ -46,8 +48,8 @@ class ChatCompletionRequest(BaseModel):
     max_completion_tokens: int | None = Field(default=None, ge=1)
     temperature: float | None = Field(default=None, ge=0, le=2)
     n: int | None = Field(default=None, ge=1, le=1, description="One choice per request")
-    tools: list[dict[str, Any]] | None = None
-    tool_choice: str | dict[str, Any] | None = None
+    tools: list[JSONObject] | None = None
+    tool_choice: Text | JSONObject | None = None
 
     @property
     def output_limit(self) -> int | None:
@@ -75,8 +77,8 @@ class ChatCompletionRequest(BaseModel):
 
 class EmbeddingRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
-    model: str = Field(examples=["openai:text-embedding-3-small"])
-    input: str | list[str] | list[int] | list[list[int]]
+    model: Text = Field(examples=["openai:text-embedding-3-small"])
+    input: Text | list[Text] | list[int] | list[list[int]]
     encoding_format: Literal["float", "base64"] = "float"
     dimensions: int | None = Field(default=None, ge=1)
 

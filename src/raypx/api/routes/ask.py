@@ -10,8 +10,9 @@ from fastapi.responses import StreamingResponse
 
 from raypx.ai import ask, attachments, chat
 from raypx.api.deps import CurrentUser, SessionDep, SessionFactoryDep, ai_runtime
-from raypx.api.routes.conversations import sse, turn_out
+from raypx.api.routes.conversations import SSE, sse, turn_out
 from raypx.api.routes.search import hit_out
+from raypx.api.schemas.errors import errors
 from raypx.api.schemas.search import (
     AskIn,
     AskOut,
@@ -51,14 +52,20 @@ def ask_out(asked: ask.AskTurn, result: chat.TurnResult) -> AskOut:
     )
 
 
-@router.get("/{conversation_id}/documents", response_model=AttachmentsOut)
+@router.get(
+    "/{conversation_id}/documents", response_model=AttachmentsOut, responses=errors(401, 404, 422)
+)
 async def get_attachments(
     conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> AttachmentsOut:
     return scope_out(await attachments.get_scope(session, user.id, conversation_id))
 
 
-@router.put("/{conversation_id}/documents", response_model=AttachmentsOut)
+@router.put(
+    "/{conversation_id}/documents",
+    response_model=AttachmentsOut,
+    responses=errors(400, 401, 403, 404, 422),
+)
 async def set_attachments(
     conversation_id: uuid.UUID, body: AttachmentsIn, user: CurrentUser, session: SessionDep
 ) -> AttachmentsOut:
@@ -67,7 +74,12 @@ async def set_attachments(
     return scope_out(scope)
 
 
-@router.post("/{conversation_id}/ask", response_model=AskOut, status_code=201)
+@router.post(
+    "/{conversation_id}/ask",
+    response_model=AskOut,
+    status_code=201,
+    responses=errors(400, 401, 402, 403, 404, 409, 422) | SSE,
+)
 async def ask_documents(
     conversation_id: uuid.UUID,
     body: AskIn,
@@ -102,7 +114,11 @@ async def ask_documents(
     )
 
 
-@router.get("/{conversation_id}/citations", response_model=list[CitationOut])
+@router.get(
+    "/{conversation_id}/citations",
+    response_model=list[CitationOut],
+    responses=errors(401, 404, 422),
+)
 async def list_citations(
     conversation_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> list[CitationOut]:

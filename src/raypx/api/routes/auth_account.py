@@ -7,10 +7,20 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
-from pydantic import Field, StrictStr
+from pydantic import Field
 
-from raypx.api.routes.auth_common import Auth, AuthDb, Config, body_of, guarded_router, json
+from raypx.api.routes.auth_common import (
+    Auth,
+    AuthDb,
+    Config,
+    body_of,
+    documented,
+    guarded_router,
+    json,
+)
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import errors
+from raypx.api.schemas.text import StrictText, Text
 from raypx.auth import provider_tokens, reauth
 from raypx.errors import Invalid
 
@@ -18,12 +28,12 @@ endpoints = guarded_router()
 
 
 class PasswordBody(schemas.Body):
-    password: StrictStr
+    password: StrictText
 
 
 class AccountSelectionBody(schemas.Body):
-    account_id: StrictStr = Field(alias="accountId")
-    user_id: StrictStr | None = Field(None, alias="userId")  # server-side callers only: ignored
+    account_id: StrictText = Field(alias="accountId")
+    user_id: StrictText | None = Field(None, alias="userId")  # server-side callers only: ignored
 
 
 class AnyBody(schemas.Body):
@@ -35,7 +45,11 @@ async def ok() -> Response:
     return json({"ok": True})
 
 
-@endpoints.post("/verify-password")
+@endpoints.post(
+    "/verify-password",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(PasswordBody),
+)
 async def verify_password(
     body: Annotated[PasswordBody, Depends(body_of(PasswordBody))],
     db: AuthDb,
@@ -46,7 +60,11 @@ async def verify_password(
     return json({"status": True})
 
 
-@endpoints.post("/update-session")
+@endpoints.post(
+    "/update-session",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(AnyBody),
+)
 async def update_session(
     body: Annotated[AnyBody, Depends(body_of(AnyBody))],
     auth: Auth,
@@ -56,7 +74,11 @@ async def update_session(
     raise Invalid("No fields to update", code="NO_FIELDS_TO_UPDATE")
 
 
-@endpoints.post("/get-access-token")
+@endpoints.post(
+    "/get-access-token",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(AccountSelectionBody),
+)
 async def get_access_token(
     body: Annotated[AccountSelectionBody, Depends(body_of(AccountSelectionBody))],
     db: AuthDb,
@@ -66,7 +88,11 @@ async def get_access_token(
     return json(await provider_tokens.get_access_token(db, cfg, auth.user.id, body.account_id))
 
 
-@endpoints.post("/refresh-token")
+@endpoints.post(
+    "/refresh-token",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(AccountSelectionBody),
+)
 async def refresh_token(
     body: Annotated[AccountSelectionBody, Depends(body_of(AccountSelectionBody))],
     db: AuthDb,
@@ -76,12 +102,15 @@ async def refresh_token(
     return json(await provider_tokens.refresh_token(db, cfg, auth.user.id, body.account_id))
 
 
-@endpoints.get("/account-info")
+@endpoints.get(
+    "/account-info",
+    responses=errors(400, 401),
+)
 async def account_info(
     db: AuthDb,
     auth: Auth,
     cfg: Config,
-    account_id: Annotated[str | None, Query(alias="accountId")] = None,
+    account_id: Annotated[Text | None, Query(alias="accountId")] = None,
 ) -> Response:
     if account_id is None:
         raise schemas.validation_error(

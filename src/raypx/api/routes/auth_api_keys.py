@@ -8,12 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import ConfigDict, Field, StrictBool, StrictStr
+from pydantic import ConfigDict, Field, StrictBool
 
 from raypx.api.routes import auth_deps
-from raypx.api.routes.auth_common import Auth, AuthDb, Config, Meta, body_of, json
+from raypx.api.routes.auth_common import Auth, AuthDb, Config, Meta, body_of, documented, json
 from raypx.api.routes.auth_plugin_common import plugin_router
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import errors
+from raypx.api.schemas.text import JSONValue, StrictText, Text
 from raypx.auth import api_keys
 from raypx.db.models import ApiKey
 from raypx.errors import Invalid, Unauthorized
@@ -34,27 +36,27 @@ SERVER_ONLY = (
 class CreateBody(schemas.Body):
     model_config = ConfigDict(populate_by_name=True, extra="allow")  # to spot server-only
 
-    name: StrictStr | None = None
+    name: StrictText | None = None
     expires_in: float | None = Field(None, alias="expiresIn", ge=1)
-    prefix: StrictStr | None = Field(None, pattern=r"^[a-zA-Z0-9_-]+$")
-    metadata: Any = None
+    prefix: StrictText | None = Field(None, pattern=r"^[a-zA-Z0-9_-]+$")
+    metadata: JSONValue = None
     # Better Auth: server-only. Raypx lets the owner set them, since they only narrow the key.
-    permissions: dict[str, list[StrictStr]] | None = None
-    config_id: StrictStr | None = Field(None, alias="configId")
+    permissions: dict[Text, list[StrictText]] | None = None
+    config_id: StrictText | None = Field(None, alias="configId")
 
 
 class UpdateBody(schemas.Body):
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
-    key_id: StrictStr = Field(alias="keyId")
-    name: StrictStr | None = None
+    key_id: StrictText = Field(alias="keyId")
+    name: StrictText | None = None
     enabled: StrictBool | None = None
     expires_in: float | None = Field(None, alias="expiresIn", ge=1)
-    metadata: Any = None
+    metadata: JSONValue = None
 
 
 class DeleteBody(schemas.Body):
-    key_id: StrictStr = Field(alias="keyId")
+    key_id: StrictText = Field(alias="keyId")
 
 
 def _server_only_sent(raw: dict[str, Any], remaining_null_ok: bool) -> bool:
@@ -102,7 +104,11 @@ def key_json(row: ApiKey, key: str | None = None) -> dict[str, Any]:
     return body
 
 
-@endpoints.post("/api-key/create")
+@endpoints.post(
+    "/api-key/create",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(CreateBody),
+)
 async def create(
     request: Request,
     body: Annotated[CreateBody, Depends(body_of(CreateBody))],
@@ -128,9 +134,12 @@ async def create(
     return json(key_json(row, key))
 
 
-@endpoints.get("/api-key/get")
+@endpoints.get(
+    "/api-key/get",
+    responses=errors(400, 401),
+)
 async def get(
-    db: AuthDb, auth: Auth, key_id: Annotated[str | None, Query(alias="id")] = None
+    db: AuthDb, auth: Auth, key_id: Annotated[Text | None, Query(alias="id")] = None
 ) -> Response:
     if key_id is None:
         raise schemas.validation_error(
@@ -139,7 +148,10 @@ async def get(
     return json(key_json(await api_keys.get_own_key(db, auth.user.id, key_id)))
 
 
-@endpoints.get("/api-key/list")
+@endpoints.get(
+    "/api-key/list",
+    responses=errors(400, 401),
+)
 async def list_keys(
     db: AuthDb,
     auth: Auth,
@@ -158,7 +170,11 @@ async def list_keys(
     return json(answer)
 
 
-@endpoints.post("/api-key/update")
+@endpoints.post(
+    "/api-key/update",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(UpdateBody),
+)
 async def update(
     body: Annotated[UpdateBody, Depends(body_of(UpdateBody))],
     db: AuthDb,
@@ -172,7 +188,11 @@ async def update(
     return json(key_json(row))
 
 
-@endpoints.post("/api-key/delete")
+@endpoints.post(
+    "/api-key/delete",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(DeleteBody),
+)
 async def delete(
     body: Annotated[DeleteBody, Depends(body_of(DeleteBody))], db: AuthDb, auth: Auth
 ) -> Response:

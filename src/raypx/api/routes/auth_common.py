@@ -35,11 +35,12 @@ def body_of(model: type[M]) -> Callable[[Request], Coroutine[Any, Any, M]]:
     return parse
 
 
-def documented(model: type[BaseModel]) -> dict[str, Any]:
+def documented(model: type[BaseModel], required: bool = True) -> dict[str, Any]:
     """`openapi_extra` describing the body `body_of(model)` parses, which FastAPI cannot see."""
     schema = model.model_json_schema(by_alias=True)
     kinds = ("application/json", "application/x-www-form-urlencoded")
-    return {"requestBody": {"required": True, "content": {k: {"schema": schema} for k in kinds}}}
+    content = {kind: {"schema": schema} for kind in kinds}
+    return {"requestBody": {"required": required, "content": content}}
 
 
 # `async def` on purpose: FastAPI runs a plain `def` dependency in its thread pool, a hop

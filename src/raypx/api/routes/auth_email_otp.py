@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends
 from fastapi.responses import Response
-from pydantic import AfterValidator, StrictStr
+from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from raypx.api.routes.auth_common import (
@@ -15,12 +15,15 @@ from raypx.api.routes.auth_common import (
     Config,
     Meta,
     body_of,
+    documented,
     json,
     send_later,
     signed_in_cookies,
 )
 from raypx.api.routes.auth_plugin_common import plugin_router, rejection, user_json
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import errors
+from raypx.api.schemas.text import StrictText
 from raypx.auth import email_otp, email_otp_flows
 from raypx.errors import Invalid
 
@@ -35,37 +38,41 @@ def _kind(value: str) -> str:
     return value
 
 
-Kind = Annotated[StrictStr, AfterValidator(_kind)]
+Kind = Annotated[StrictText, AfterValidator(_kind)]
 
 
 class SendBody(schemas.Body):
-    email: StrictStr
+    email: StrictText
     type: Kind
 
 
 class CheckBody(SendBody):
-    otp: StrictStr
+    otp: StrictText
 
 
 class VerifyEmailBody(schemas.Body):
-    email: StrictStr
-    otp: StrictStr
+    email: StrictText
+    otp: StrictText
 
 
 class SignInBody(VerifyEmailBody):
-    name: StrictStr | None = None
-    image: StrictStr | None = None
+    name: StrictText | None = None
+    image: StrictText | None = None
 
 
 class EmailBody(schemas.Body):
-    email: StrictStr
+    email: StrictText
 
 
 class ResetBody(VerifyEmailBody):
-    password: StrictStr
+    password: StrictText
 
 
-@endpoints.post("/email-otp/send-verification-otp")
+@endpoints.post(
+    "/email-otp/send-verification-otp",
+    responses=errors(400, 403),
+    openapi_extra=documented(SendBody),
+)
 async def send_verification_otp(
     body: Annotated[SendBody, Depends(body_of(SendBody))],
     db: AuthDb,
@@ -78,7 +85,11 @@ async def send_verification_otp(
     return json({"success": True})
 
 
-@endpoints.post("/email-otp/check-verification-otp")
+@endpoints.post(
+    "/email-otp/check-verification-otp",
+    responses=errors(400, 403),
+    openapi_extra=documented(CheckBody),
+)
 async def check_verification_otp(
     body: Annotated[CheckBody, Depends(body_of(CheckBody))], db: AuthDb, cfg: Config, meta: Meta
 ) -> Response:
@@ -91,7 +102,11 @@ async def check_verification_otp(
     return json({"success": True})
 
 
-@endpoints.post("/email-otp/verify-email")
+@endpoints.post(
+    "/email-otp/verify-email",
+    responses=errors(400, 403),
+    openapi_extra=documented(VerifyEmailBody),
+)
 async def verify_email(
     body: Annotated[VerifyEmailBody, Depends(body_of(VerifyEmailBody))],
     db: AuthDb,
@@ -109,7 +124,11 @@ async def verify_email(
     return json(payload, set_cookies=signed_in_cookies(cfg, done.signed))
 
 
-@endpoints.post("/sign-in/email-otp")
+@endpoints.post(
+    "/sign-in/email-otp",
+    responses=errors(400, 403),
+    openapi_extra=documented(SignInBody),
+)
 async def sign_in_email_otp(
     body: Annotated[SignInBody, Depends(body_of(SignInBody))], db: AuthDb, cfg: Config, meta: Meta
 ) -> Response:
@@ -131,7 +150,11 @@ async def _request_reset(
     return json({"success": True})
 
 
-@endpoints.post("/email-otp/request-password-reset")
+@endpoints.post(
+    "/email-otp/request-password-reset",
+    responses=errors(400, 403),
+    openapi_extra=documented(EmailBody),
+)
 async def request_password_reset(
     body: Annotated[EmailBody, Depends(body_of(EmailBody))],
     db: AuthDb,
@@ -142,7 +165,11 @@ async def request_password_reset(
     return await _request_reset(body, db, cfg, meta, tasks)
 
 
-@endpoints.post("/forget-password/email-otp")
+@endpoints.post(
+    "/forget-password/email-otp",
+    responses=errors(400, 403),
+    openapi_extra=documented(EmailBody),
+)
 async def forget_password(
     body: Annotated[EmailBody, Depends(body_of(EmailBody))],
     db: AuthDb,
@@ -154,7 +181,11 @@ async def forget_password(
     return await _request_reset(body, db, cfg, meta, tasks)
 
 
-@endpoints.post("/email-otp/reset-password")
+@endpoints.post(
+    "/email-otp/reset-password",
+    responses=errors(400, 403),
+    openapi_extra=documented(ResetBody),
+)
 async def reset_password(
     body: Annotated[ResetBody, Depends(body_of(ResetBody))], db: AuthDb, cfg: Config, meta: Meta
 ) -> Response:
@@ -167,8 +198,14 @@ async def reset_password(
     return json({"success": True})
 
 
-@endpoints.post("/email-otp/request-email-change")
-@endpoints.post("/email-otp/change-email")
+@endpoints.post(
+    "/email-otp/request-email-change",
+    responses=errors(400, 403),
+)
+@endpoints.post(
+    "/email-otp/change-email",
+    responses=errors(400, 403),
+)
 async def change_email_disabled() -> Response:
     # Better Auth's default (changeEmail.enabled false); /change-email by link does this job.
     raise Invalid("Change email with OTP is disabled", code="CHANGE_EMAIL_OTP_DISABLED")

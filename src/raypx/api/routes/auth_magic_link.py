@@ -4,23 +4,26 @@ unless no callbackURL was given, when the session comes back as JSON)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Query
 from fastapi.responses import Response
-from pydantic import Field, StrictStr
+from pydantic import Field
 
 from raypx.api.routes.auth_common import (
     AuthDb,
     Config,
     Meta,
     body_of,
+    documented,
     json,
     send_later,
     signed_in_cookies,
 )
 from raypx.api.routes.auth_plugin_common import plugin_router, user_json
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import REDIRECT, errors
+from raypx.api.schemas.text import JSONObject, StrictText, Text
 from raypx.auth import magic_link
 
 endpoints = plugin_router(lambda methods: methods.magic_link)
@@ -28,14 +31,18 @@ endpoints = plugin_router(lambda methods: methods.magic_link)
 
 class SignInBody(schemas.Body):
     email: schemas.Email
-    name: StrictStr | None = None
-    callback_url: StrictStr | None = Field(None, alias="callbackURL")
-    new_user_callback_url: StrictStr | None = Field(None, alias="newUserCallbackURL")
-    error_callback_url: StrictStr | None = Field(None, alias="errorCallbackURL")
-    metadata: dict[str, Any] | None = None  # Better Auth hands it to its mail hook; unused
+    name: StrictText | None = None
+    callback_url: StrictText | None = Field(None, alias="callbackURL")
+    new_user_callback_url: StrictText | None = Field(None, alias="newUserCallbackURL")
+    error_callback_url: StrictText | None = Field(None, alias="errorCallbackURL")
+    metadata: JSONObject | None = None  # Better Auth hands it to its mail hook; unused
 
 
-@endpoints.post("/sign-in/magic-link")
+@endpoints.post(
+    "/sign-in/magic-link",
+    responses=errors(400, 403),
+    openapi_extra=documented(SignInBody),
+)
 async def sign_in_magic_link(
     body: Annotated[SignInBody, Depends(body_of(SignInBody))],
     db: AuthDb,
@@ -57,15 +64,18 @@ async def sign_in_magic_link(
     return json({"status": True})
 
 
-@endpoints.get("/magic-link/verify")
+@endpoints.get(
+    "/magic-link/verify",
+    responses=errors(400, 403) | REDIRECT,
+)
 async def verify(
     db: AuthDb,
     cfg: Config,
     meta: Meta,
-    token: Annotated[str | None, Query()] = None,
-    callback_url: Annotated[str | None, Query(alias="callbackURL")] = None,
-    new_user_callback_url: Annotated[str | None, Query(alias="newUserCallbackURL")] = None,
-    error_callback_url: Annotated[str | None, Query(alias="errorCallbackURL")] = None,
+    token: Annotated[Text | None, Query()] = None,
+    callback_url: Annotated[Text | None, Query(alias="callbackURL")] = None,
+    new_user_callback_url: Annotated[Text | None, Query(alias="newUserCallbackURL")] = None,
+    error_callback_url: Annotated[Text | None, Query(alias="errorCallbackURL")] = None,
 ) -> Response:
     if token is None:
         raise schemas.validation_error(

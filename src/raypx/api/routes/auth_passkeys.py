@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool
 
 from raypx.api.routes import auth_deps
 from raypx.api.routes.auth_common import (
@@ -16,11 +16,14 @@ from raypx.api.routes.auth_common import (
     Config,
     Meta,
     body_of,
+    documented,
     json,
     signed_in_cookies,
 )
 from raypx.api.routes.auth_plugin_common import plugin_router, user_json
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import errors
+from raypx.api.schemas.text import JSONObject, StrictText, Text
 from raypx.auth import cookies, passkeys
 from raypx.auth.config import AuthConfig
 from raypx.db.models import Passkey
@@ -30,21 +33,21 @@ MAX_AGE = int(passkeys.CHALLENGE_LIFETIME.total_seconds())
 
 
 class RegistrationBody(schemas.Body):
-    response: dict[str, Any]
-    name: StrictStr | None = None
+    response: JSONObject
+    name: StrictText | None = None
     create_session: StrictBool | None = Field(None, alias="createSession")
 
 
 class AuthenticationBody(schemas.Body):
-    response: dict[str, Any]
+    response: JSONObject
 
 
 class IdBody(schemas.Body):
-    id: StrictStr
+    id: StrictText
 
 
 class RenameBody(IdBody):
-    name: StrictStr = Field(min_length=1, max_length=100)
+    name: StrictText = Field(min_length=1, max_length=100)
 
 
 def passkey_json(row: Passkey) -> dict[str, Any]:
@@ -71,13 +74,16 @@ def challenge_of(request: Request, cfg: AuthConfig) -> str | None:
     return cookies.read_signed_cookie(request.headers, cfg, passkeys.COOKIE)
 
 
-@endpoints.get("/passkey/generate-register-options")
+@endpoints.get(
+    "/passkey/generate-register-options",
+    responses=errors(400, 401, 403),
+)
 async def generate_register_options(
     db: AuthDb,
     auth: Auth,
     cfg: Config,
     meta: Meta,
-    name: Annotated[str | None, Query(max_length=100)] = None,
+    name: Annotated[Text | None, Query(max_length=100)] = None,
     attachment: Annotated[
         Literal["platform", "cross-platform"] | None, Query(alias="authenticatorAttachment")
     ] = None,
@@ -88,7 +94,11 @@ async def generate_register_options(
     return json(options, set_cookies=challenge_cookie(cfg, token))
 
 
-@endpoints.post("/passkey/verify-registration")
+@endpoints.post(
+    "/passkey/verify-registration",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(RegistrationBody),
+)
 async def verify_registration(
     request: Request,
     body: Annotated[RegistrationBody, Depends(body_of(RegistrationBody))],
@@ -109,8 +119,14 @@ async def verify_registration(
     return json(passkey_json(row))
 
 
-@endpoints.get("/passkey/generate-authenticate-options")
-@endpoints.post("/passkey/generate-authenticate-options")
+@endpoints.get(
+    "/passkey/generate-authenticate-options",
+    responses=errors(400),
+)
+@endpoints.post(
+    "/passkey/generate-authenticate-options",
+    responses=errors(400, 403),
+)
 async def generate_authenticate_options(
     request: Request, db: AuthDb, cfg: Config, meta: Meta
 ) -> Response:
@@ -119,7 +135,11 @@ async def generate_authenticate_options(
     return json(options, set_cookies=challenge_cookie(cfg, token))
 
 
-@endpoints.post("/passkey/verify-authentication")
+@endpoints.post(
+    "/passkey/verify-authentication",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(AuthenticationBody),
+)
 async def verify_authentication(
     request: Request,
     body: Annotated[AuthenticationBody, Depends(body_of(AuthenticationBody))],
@@ -137,12 +157,19 @@ async def verify_authentication(
     return json(payload, set_cookies=signed_in_cookies(cfg, signed))
 
 
-@endpoints.get("/passkey/list-user-passkeys")
+@endpoints.get(
+    "/passkey/list-user-passkeys",
+    responses=errors(401),
+)
 async def list_user_passkeys(db: AuthDb, auth: Auth) -> Response:
     return json([passkey_json(row) for row in await passkeys.list_passkeys(db, auth.user.id)])
 
 
-@endpoints.post("/passkey/update-passkey")
+@endpoints.post(
+    "/passkey/update-passkey",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(RenameBody),
+)
 async def update_passkey(
     body: Annotated[RenameBody, Depends(body_of(RenameBody))], db: AuthDb, auth: Auth, meta: Meta
 ) -> Response:
@@ -150,7 +177,11 @@ async def update_passkey(
     return json({"passkey": passkey_json(row)})
 
 
-@endpoints.post("/passkey/delete-passkey")
+@endpoints.post(
+    "/passkey/delete-passkey",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(IdBody),
+)
 async def delete_passkey(
     body: Annotated[IdBody, Depends(body_of(IdBody))], db: AuthDb, auth: Auth
 ) -> Response:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from raypx.api.routes import auth_deps
 from raypx.api.routes.auth_common import json
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import errors
 from raypx.auth import two_factor
 from raypx.auth.config import AuthConfig
 from raypx.auth.methods import AuthMethods
@@ -26,7 +27,10 @@ def plugin_router(enabled: Callable[[AuthMethods], bool]) -> APIRouter:
         if not enabled(auth_deps.auth_config(request.app.state).methods):
             raise HTTPException(404, "Not Found")
 
-    return APIRouter(dependencies=[Depends(switched_on), Depends(auth_deps.guard)])
+    # 404 while switched off; 429 from the rate limit every /api/auth route shares.
+    return APIRouter(
+        dependencies=[Depends(switched_on), Depends(auth_deps.guard)], responses=errors(404, 429)
+    )
 
 
 async def user_json(db: AsyncSession, cfg: AuthConfig, user: User) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import BackgroundTasks, Depends, Request
 from fastapi.responses import Response
-from pydantic import Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool
 
 from raypx.api.routes import auth_deps
 from raypx.api.routes.auth_common import (
@@ -17,12 +17,15 @@ from raypx.api.routes.auth_common import (
     AuthDb,
     Config,
     Meta,
+    documented,
     json,
     send_later,
     signed_in_cookies,
 )
 from raypx.api.routes.auth_plugin_common import plugin_router, rejection, user_json
 from raypx.api.schemas import auth as schemas
+from raypx.api.schemas.errors import errors
+from raypx.api.schemas.text import StrictText
 from raypx.auth import cookies, two_factor, two_factor_verify
 from raypx.auth import two_factor_challenge as challenge
 from raypx.auth.config import AuthConfig, RequestMeta
@@ -33,12 +36,12 @@ B = TypeVar("B", bound=schemas.Body)
 
 
 class PasswordBody(schemas.Body):
-    password: StrictStr
+    password: StrictText
 
 
 class EnableBody(PasswordBody):
     method: Literal["otp", "totp"] = "totp"
-    issuer: StrictStr | None = None
+    issuer: StrictText | None = None
 
 
 class TrustBody(schemas.Body):
@@ -46,7 +49,7 @@ class TrustBody(schemas.Body):
 
 
 class VerifyBody(TrustBody):
-    code: StrictStr
+    code: StrictText
 
 
 class BackupCodeBody(VerifyBody):
@@ -69,7 +72,11 @@ async def caller_of(request: Request, db: AuthDb, meta: RequestMeta, cfg: AuthCo
     return await challenge.resolve_caller(db, meta, auth, pending)
 
 
-@endpoints.post("/two-factor/enable")
+@endpoints.post(
+    "/two-factor/enable",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(EnableBody),
+)
 async def enable(
     payload: Annotated[EnableBody, Depends(body(EnableBody))],
     db: AuthDb,
@@ -91,7 +98,11 @@ async def enable(
     return json({"method": "totp", "totpURI": done.totp_uri, "backupCodes": done.backup_codes})
 
 
-@endpoints.post("/two-factor/disable")
+@endpoints.post(
+    "/two-factor/disable",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(PasswordBody),
+)
 async def disable(
     payload: Annotated[PasswordBody, Depends(body(PasswordBody))],
     db: AuthDb,
@@ -103,7 +114,11 @@ async def disable(
     return json({"status": True}, set_cookies=[forget_device])
 
 
-@endpoints.post("/two-factor/get-totp-uri")
+@endpoints.post(
+    "/two-factor/get-totp-uri",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(PasswordBody),
+)
 async def get_totp_uri(
     payload: Annotated[PasswordBody, Depends(body(PasswordBody))],
     db: AuthDb,
@@ -114,7 +129,11 @@ async def get_totp_uri(
     return json({"totpURI": uri})
 
 
-@endpoints.post("/two-factor/generate-backup-codes")
+@endpoints.post(
+    "/two-factor/generate-backup-codes",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(PasswordBody),
+)
 async def generate_backup_codes(
     payload: Annotated[PasswordBody, Depends(body(PasswordBody))],
     db: AuthDb,
@@ -152,7 +171,11 @@ async def _completed(
     return json(done.body, set_cookies=extra + done.cookies)
 
 
-@endpoints.post("/two-factor/verify-totp")
+@endpoints.post(
+    "/two-factor/verify-totp",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(VerifyBody),
+)
 async def verify_totp(
     request: Request,
     payload: Annotated[VerifyBody, Depends(body(VerifyBody))],
@@ -170,7 +193,11 @@ async def verify_totp(
         return rejection(exc)
 
 
-@endpoints.post("/two-factor/send-otp")
+@endpoints.post(
+    "/two-factor/send-otp",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(TrustBody, required=False),
+)
 async def send_otp(
     request: Request,
     payload: Annotated[TrustBody, Depends(body(TrustBody))],
@@ -187,7 +214,11 @@ async def send_otp(
     return json({"status": True})
 
 
-@endpoints.post("/two-factor/verify-otp")
+@endpoints.post(
+    "/two-factor/verify-otp",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(VerifyBody),
+)
 async def verify_otp(
     request: Request,
     payload: Annotated[VerifyBody, Depends(body(VerifyBody))],
@@ -204,7 +235,11 @@ async def verify_otp(
         return rejection(exc)
 
 
-@endpoints.post("/two-factor/verify-backup-code")
+@endpoints.post(
+    "/two-factor/verify-backup-code",
+    responses=errors(400, 401, 403),
+    openapi_extra=documented(BackupCodeBody),
+)
 async def verify_backup_code(
     request: Request,
     payload: Annotated[BackupCodeBody, Depends(body(BackupCodeBody))],

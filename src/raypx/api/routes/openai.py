@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ValidationError
 
 from raypx.api.deps import CurrentUser, SessionDep, SessionFactoryDep, ai_runtime
+from raypx.api.schemas.errors import openai_errors
 from raypx.billing import plans
 from raypx.embeddings.registry import registry_for
 from raypx.errors import NotFound, RaypxError
@@ -54,13 +55,25 @@ def inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
     return node
 
 
+STREAM: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The completion; `stream: true`: SSE chunks, then `data: [DONE]`",
+        "content": {"application/json": {}, "text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
+
+
 def body_schema(model: type[BaseModel]) -> dict[str, Any]:
     schema = model.model_json_schema()
     schema = inline_refs(schema, schema.get("$defs", {}))
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
-@router.post("/chat/completions", openapi_extra=body_schema(wire.ChatCompletionRequest))
+@router.post(
+    "/chat/completions",
+    responses=openai_errors(400, 401, 404, 429, 502) | STREAM,
+    openapi_extra=body_schema(wire.ChatCompletionRequest),
+)
 async def chat_completions(request: Request, user: CurrentUser, factory: SessionFactoryDep) -> Any:
     """OpenAI Chat Completions. `stream: true` answers with SSE chunks and `data: [DONE]`."""
     body = await read_body(request, wire.ChatCompletionRequest)
@@ -79,7 +92,7 @@ def model_entry(name: str) -> dict[str, Any]:
     return {"id": name, "object": "model", "created": 0, "owned_by": name.partition(":")[0]}
 
 
-@router.get("/models")
+@router.get("/models", responses=openai_errors(401))
 async def list_models(request: Request, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     """The models the caller's plan may use."""
     runtime = ai_runtime(request)
@@ -89,7 +102,7 @@ async def list_models(request: Request, user: CurrentUser, session: SessionDep) 
     return {"object": "list", "data": [model_entry(n) for n in names]}
 
 
-@router.get("/models/{model:path}")
+@router.get("/models/{model:path}", responses=openai_errors(401, 404))
 async def get_model(
     model: str, request: Request, user: CurrentUser, session: SessionDep
 ) -> dict[str, Any]:
@@ -99,7 +112,11 @@ async def get_model(
     return model_entry(model)
 
 
-@router.post("/embeddings", openapi_extra=body_schema(wire.EmbeddingRequest))
+@router.post(
+    "/embeddings",
+    responses=openai_errors(400, 401, 404, 429, 502, 503),
+    openapi_extra=body_schema(wire.EmbeddingRequest),
+)
 async def create_embeddings(
     request: Request, user: CurrentUser, factory: SessionFactoryDep
 ) -> dict[str, Any]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from raypx.api.deps import CurrentUser, SessionDep, SessionFactoryDep, ai_runtime
+from raypx.api.schemas.errors import errors
 from raypx.api.schemas.search import ChunkOut, SearchHitOut, SearchOut
+from raypx.api.schemas.text import Text
 from raypx.search import service as search
 from raypx.search.service import Result, SearchResults
 
@@ -33,12 +36,13 @@ def search_out(found: SearchResults) -> SearchOut:
     )
 
 
-@router.get("", response_model=SearchOut)
+@router.get("", response_model=SearchOut, responses=errors(400, 401, 422))
 async def search_documents(
     user: CurrentUser,
     factory: SessionFactoryDep,
     request: Request,
-    q: str = Query(description="Words or a question; Chinese and Japanese work too"),
+    # Annotated, not `= Query(...)`: FastAPI drops Text's NUL validator from a bare default.
+    q: Annotated[Text, Query(description="Words or a question; Chinese and Japanese work too")],
     limit: int = Query(10, ge=1, le=search.MAX_LIMIT),
     document_id: list[uuid.UUID] | None = Query(None, description="Only these documents"),
     mode: search.Mode = Query(
@@ -54,7 +58,7 @@ async def search_documents(
     return search_out(found)
 
 
-@router.get("/chunks/{chunk_id}", response_model=ChunkOut)
+@router.get("/chunks/{chunk_id}", response_model=ChunkOut, responses=errors(401, 404, 422))
 async def get_chunk(chunk_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> ChunkOut:
     """A passage in full: what a search hit or a citation points at."""
     chunk, title = await search.get_chunk(session, user.id, chunk_id)

@@ -46,3 +46,37 @@ REDIRECT: dict[int | str, dict[str, Any]] = {
         "headers": {"Location": {"schema": {"type": "string"}}},
     }
 }
+
+
+class OpenAIError(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    message: str = Field(examples=["The model 'x' does not exist"])
+    type: str = Field(examples=["invalid_request_error"])
+    param: str | None = None
+    code: str | None = Field(examples=["model_not_found"])
+
+
+class OpenAIErrorBody(BaseModel):
+    """/v1 answers errors in OpenAI's shape, so OpenAI's client libraries raise their own."""
+
+    error: OpenAIError
+
+
+OPENAI_DESCRIPTIONS = {
+    400: "Invalid request (malformed JSON or a field; OpenAI answers 400, not 422)",
+    401: "No valid API key or session (`invalid_api_key`)",
+    403: "Refused (`permission_error`)",
+    404: "Unknown model, or a model your plan does not include (`model_not_found`)",
+    413: "The body is larger than the limit (`request_too_large`)",
+    429: "A plan limit is reached (`insufficient_quota`) or too many requests",
+    502: "The AI provider failed (`api_error`)",
+    503: "Not configured on this deployment (`api_error`)",
+}
+
+
+def openai_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a /v1 route, in OpenAI's error shape; 413 as everywhere."""
+    return {
+        status: {"model": OpenAIErrorBody, "description": OPENAI_DESCRIPTIONS[status]}
+        for status in sorted({*statuses, 413})
+    }

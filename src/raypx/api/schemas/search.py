@@ -7,6 +7,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 
 from raypx.api.schemas.ai import TurnOut
+from raypx.api.schemas.text import Text
 
 
 class SearchHitOut(BaseModel):
@@ -65,8 +66,8 @@ class AttachmentsOut(BaseModel):
 
 class AskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(min_length=1, examples=["What did the council approve?"])
-    model: str | None = Field(default=None, examples=["mock:raypx-1"])
+    question: Text = Field(min_length=1, examples=["What did the council approve?"])
+    model: Text | None = Field(default=None, examples=["mock:raypx-1"])
     stream: bool = False
     passages: int = Field(default=5, ge=1, le=20, description="Passages retrieved per question")
 

@@ -43,3 +43,5 @@ Text = Annotated[str, AfterValidator(_no_nul)]
 StrictText = Annotated[StrictStr, AfterValidator(_no_nul)]
 # Free-form JSON objects (run options, metadata) land in jsonb, where NUL is refused as well.
 JSONObject = Annotated[dict[str, Any], AfterValidator(_no_nul_inside)]
+# Any JSON value (plugin metadata, /v1 content parts, tool definitions), checked the same way.
+JSONValue = Annotated[Any, AfterValidator(_no_nul_inside)]
