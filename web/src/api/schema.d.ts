@@ -2970,6 +2970,15 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUserOut"];
                 };
             };
+            /** @description Bad request: the `code` says what is wrong (on /api/auth also field validation) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not signed in, or the session expired (`UNAUTHORIZED`) */
             401: {
                 headers: {

@@ -94,7 +94,7 @@ async def search_users(
 
 
 @router.post(
-    "/users/{user_id}/plan", response_model=AdminUserOut, responses=errors(401, 403, 404, 422)
+    "/users/{user_id}/plan", response_model=AdminUserOut, responses=errors(400, 401, 403, 404, 422)
 )
 async def set_plan(
     user_id: Text, body: PlanUpdate, _: Operator, session: SessionDep, settings: SettingsDep
