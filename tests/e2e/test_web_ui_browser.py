@@ -595,3 +595,40 @@ async def test_first_screen_is_small_and_quick(
     assert 0 < figures["js"] <= 200 * 1024  # route chunks load on demand
     # Budget 1 s on loopback; a shared CI machine (2 cores) gets slack before this fails.
     assert figures["ready"] < 2000
+
+
+async def test_sign_in_by_emailed_code_or_link_without_the_password(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    tab.expected.append("status of 400")  # the wrong code, on purpose
+    page = tab.page
+    email = f"hedy-{secrets.token_hex(3)}@example.com"
+    await sign_up(tab, "Hedy Lamarr", email)
+    await tab.context.clear_cookies()
+
+    await tab.goto("/en-US/sign-in")
+    await page.get_by_role("button", name="Email me a sign-in code").click()
+    await expect(page.get_by_text("Enter your email address above first")).to_be_visible()
+    await page.get_by_label("Email").fill(email)
+    sent = len(live.mails())
+    await page.get_by_role("button", name="Email me a sign-in code").click()
+    await expect(page.get_by_text("A code is on its way")).to_be_visible()
+    code = live.wait_for_code("email-otp-sign-in", email, after=sent)
+    await accessible(tab)
+    await page.get_by_label("Sign-in code").fill("000000" if code != "000000" else "111111")
+    await page.get_by_role("button", name="Sign in with code").click()
+    await expect(page.get_by_role("alert")).to_contain_text(re.compile("invalid", re.I))
+    await page.get_by_label("Sign-in code").fill(code)
+    await page.get_by_role("button", name="Sign in with code").click()
+    await expect(page).to_have_url(re.compile("/en-US/dashboard$"))
+    await expect(page.get_by_role("button", name="Account menu for Hedy Lamarr")).to_be_visible()
+
+    await tab.context.clear_cookies()
+    await tab.goto("/en-US/sign-in?redirect=%2Fen-US%2Fbilling")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_role("button", name="Email me a sign-in link").click()
+    await expect(page.get_by_text("A sign-in link is on its way")).to_be_visible()
+    await page.goto(live.wait_for_mail("magic-link", email))
+    await expect(page).to_have_url(re.compile("/en-US/billing$"))
+    await expect(page.get_by_role("heading", name="Billing")).to_be_visible()

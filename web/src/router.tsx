@@ -80,6 +80,16 @@ const signInRoute = createRoute({
   validateSearch: redirectSearch,
   component: lazyRouteComponent(() => import("./pages/auth/sign-in"), "SignInPage"),
 });
+type TwoFactorSearch = RedirectSearch & { methods: string };
+const twoFactorRoute = createRoute({
+  getParentRoute: () => authLayout,
+  path: "two-factor",
+  validateSearch: (search: Record<string, unknown>): TwoFactorSearch => ({
+    ...redirectSearch(search),
+    methods: typeof search.methods === "string" ? search.methods : "",
+  }),
+  component: lazyRouteComponent(() => import("./pages/auth/two-factor"), "TwoFactorPage"),
+});
 const signUpRoute = createRoute({
   getParentRoute: () => authLayout,
   path: "sign-up",
@@ -201,7 +211,7 @@ const routeTree = rootRoute.addChildren([
   indexRoute,
   localeRoute.addChildren([
     localeIndexRoute,
-    authLayout.addChildren([signInRoute, signUpRoute, forgotRoute, resetRoute, verifyRoute]),
+    authLayout.addChildren([signInRoute, twoFactorRoute, signUpRoute, forgotRoute, resetRoute, verifyRoute]),
     appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, chatRoute, conversationRoute, tasksRoute, usageRoute, billingRoute, settingsRoute, adminRoute]),
   ]),
 ]);
