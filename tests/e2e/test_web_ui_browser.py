@@ -731,3 +731,33 @@ async def sign_in_second_step(tab: Tab, email: str) -> None:
     await tab.page.get_by_label("Password").fill(PASSWORD)
     await tab.page.get_by_role("button", name="Sign in").click()
     await expect(tab.page).to_have_url(re.compile(r"/en-US/two-factor\?"))
+
+
+async def test_api_key_created_once_works_on_the_api_and_stops_when_revoked(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    page = tab.page
+    await sign_up(tab, "Katherine Johnson", f"kj-{secrets.token_hex(3)}@example.com")
+    await tab.goto("/en-US/settings#api-keys")
+    section = page.get_by_role("region", name="API keys")
+    await expect(section.get_by_text("No API keys yet.")).to_be_visible()
+    await section.get_by_label("Key name").fill("nightly script")
+    await section.get_by_label("Expires").select_option(label="In 30 days")
+    await section.get_by_role("button", name="Create API key").click()
+    await expect(section.get_by_text("It is shown only now")).to_be_visible()
+    key = await section.get_by_test_id("new-api-key").inner_text()
+    row = section.get_by_role("list", name="API keys").get_by_role("listitem")
+    await expect(row).to_have_count(1)
+    await expect(row).to_contain_text("nightly script")
+    await expect(row).to_contain_text(key[:6])
+    assert key not in await row.inner_text()  # the list shows only its start
+    await accessible(tab)
+
+    async with httpx.AsyncClient(base_url=live.url) as client:
+        me = await client.get("/api/me", headers={"x-api-key": key})
+        assert me.status_code == 200, me.text
+        await row.get_by_role("button", name="Revoke").click()
+        await page.get_by_role("alertdialog").get_by_role("button", name="Revoke").click()
+        await expect(section.get_by_text("No API keys yet.")).to_be_visible()
+        assert (await client.get("/api/me", headers={"x-api-key": key})).status_code == 401
