@@ -761,3 +761,41 @@ async def test_api_key_created_once_works_on_the_api_and_stops_when_revoked(
         await page.get_by_role("alertdialog").get_by_role("button", name="Revoke").click()
         await expect(section.get_by_text("No API keys yet.")).to_be_visible()
         assert (await client.get("/api/me", headers={"x-api-key": key})).status_code == 401
+
+
+async def test_search_finds_an_uploaded_document_and_opens_the_passage(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    page = tab.page
+    await sign_up(tab, "Ida Wells", f"ida-{secrets.token_hex(3)}@example.com")
+    await tab.goto("/en-US/documents")
+    text = (
+        "# Harbour report\n\nThe harbour commission approved a new lighthouse on the north pier. "
+        "Fishing boats <b>must</b> report their catch weekly.\n"
+    )
+    await page.get_by_label("Choose files").set_input_files(
+        files=[{"name": "harbour.md", "mimeType": "text/markdown", "buffer": text.encode()}]
+    )
+    row = page.get_by_role("row").filter(has_text="harbour.md")
+    await expect(row).to_contain_text("Ready", timeout=15_000)
+
+    await page.get_by_role("link", name="Search").first.click()
+    await expect(page).to_have_url(re.compile("/en-US/search$"))
+    await page.get_by_role("searchbox", name="Search your documents").fill("lighthouse")
+    await page.get_by_role("button", name="Search", exact=True).click()
+    await expect(page).to_have_url(re.compile(r"/en-US/search\?q=lighthouse$"))
+    results = page.get_by_role("list", name="Search results").get_by_role("listitem")
+    await expect(results).to_have_count(1)
+    await expect(results.locator("mark").first).to_have_text(re.compile("lighthouse", re.I))
+    await accessible(tab)
+    await results.get_by_role("button", name="Show passage").click()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_contain_text("approved a new lighthouse")
+    await expect(dialog).to_contain_text("<b>must</b>")  # markup in a document stays text
+    await accessible(tab)
+    await dialog.get_by_role("link", name=re.compile("Open")).click()
+    await expect(page).to_have_url(re.compile("/en-US/documents/[0-9a-f-]+$"))
+
+    await tab.goto("/en-US/search?q=zeppelin")
+    await expect(page.get_by_text("Nothing matches “zeppelin”.")).to_be_visible()

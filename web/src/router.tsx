@@ -156,6 +156,14 @@ const documentRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/documents/detail"), "DocumentPage"),
 });
 
+const searchRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "search",
+  validateSearch: (search: Record<string, unknown>): { q?: string } =>
+    typeof search.q === "string" && search.q ? { q: search.q } : {},
+  component: lazyRouteComponent(() => import("./pages/search/index"), "SearchPage"),
+});
+
 const billingRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "billing",
@@ -212,7 +220,7 @@ const routeTree = rootRoute.addChildren([
   localeRoute.addChildren([
     localeIndexRoute,
     authLayout.addChildren([signInRoute, twoFactorRoute, signUpRoute, forgotRoute, resetRoute, verifyRoute]),
-    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, chatRoute, conversationRoute, tasksRoute, usageRoute, billingRoute, settingsRoute, adminRoute]),
+    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, searchRoute, chatRoute, conversationRoute, tasksRoute, usageRoute, billingRoute, settingsRoute, adminRoute]),
   ]),
 ]);
 
