@@ -799,3 +799,42 @@ async def test_search_finds_an_uploaded_document_and_opens_the_passage(
 
     await tab.goto("/en-US/search?q=zeppelin")
     await expect(page.get_by_text("Nothing matches “zeppelin”.")).to_be_visible()
+
+
+async def test_ask_a_document_streams_an_answer_with_citations_that_open_the_passage(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    page = tab.page
+    await sign_up(tab, "Rosalind Franklin", f"rf-{secrets.token_hex(3)}@example.com")
+    await tab.goto("/en-US/documents")
+    text = (
+        "# Observatory notes\n\nThe observatory dome was repaired in March after the storm. "
+        "The new telescope mirror measures two metres across.\n"
+    )
+    await page.get_by_label("Choose files").set_input_files(
+        files=[{"name": "observatory.md", "mimeType": "text/markdown", "buffer": text.encode()}]
+    )
+    row = page.get_by_role("row").filter(has_text="observatory.md")
+    await expect(row).to_contain_text("Ready", timeout=15_000)
+    await row.get_by_role("link").first.click()
+    await expect(page).to_have_url(re.compile("/en-US/documents/[0-9a-f-]+$"))
+    await page.get_by_role("button", name="Ask", exact=True).click()
+    await expect(page).to_have_url(re.compile("/en-US/chat/[0-9a-f-]+$"))
+    await expect(page.get_by_label("Answer from my documents")).to_be_checked()
+    await expect(page.get_by_text("Answers come from: observatory")).to_be_visible()
+    await page.get_by_label("Model").select_option("mock:raypx-1")
+    await page.get_by_role("textbox", name="Message").fill("When was the observatory dome repaired?")
+    await page.get_by_role("button", name="Send").click()
+    messages = page.get_by_role("list", name="Messages")
+    sources = messages.get_by_role("list", name="Sources")
+    await expect(sources.get_by_role("button").first).to_contain_text("observatory", timeout=15_000)
+    await expect(messages).to_contain_text("March")
+    await accessible(tab)
+    await sources.get_by_role("button").first.click()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_contain_text("The observatory dome was repaired in March")
+    await accessible(tab)
+    await page.keyboard.press("Escape")
+    await page.reload()  # the citations are stored with the answer
+    await expect(sources.get_by_role("button").first).to_contain_text("observatory")
