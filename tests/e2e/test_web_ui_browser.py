@@ -718,6 +718,23 @@ async def test_two_factor_setup_with_qr_then_sign_in_with_a_totp_or_backup_code(
     await other.page.get_by_role("button", name="Verify").click()
     await expect(other.page).to_have_url(re.compile("/en-US/dashboard$"))
 
+    # Or a code by mail, trusting this device: its next sign-in skips the second step.
+    mailed = await new_tab(browser, live, tabs, DESKTOP)
+    await sign_in_second_step(mailed, email)
+    await mailed.page.get_by_role("button", name="Email code").click()
+    sent = len(live.mails())
+    await mailed.page.get_by_role("button", name="Email me a code").click()
+    await expect(mailed.page.get_by_text("A code is on its way")).to_be_visible()
+    await mailed.page.get_by_label("Emailed code").fill(
+        live.wait_for_code("two-factor-otp", email, after=sent)
+    )
+    await mailed.page.get_by_label("Trust this device for 30 days").check()
+    await mailed.page.get_by_role("button", name="Verify").click()
+    await expect(mailed.page).to_have_url(re.compile("/en-US/dashboard$"))
+    await mailed.page.get_by_role("button", name="Account menu for Alan Turing").click()
+    await mailed.page.get_by_role("menuitem", name="Sign out").click()
+    await sign_in(mailed, email)  # a trusted device: straight to the dashboard
+
     await tab.goto("/en-US/settings")
     await security.get_by_label("Password for two-step verification").fill(PASSWORD)
     await security.get_by_role("button", name="Turn off two-step verification").click()
@@ -824,7 +841,9 @@ async def test_ask_a_document_streams_an_answer_with_citations_that_open_the_pas
     await expect(page.get_by_label("Answer from my documents")).to_be_checked()
     await expect(page.get_by_text("Answers come from: observatory")).to_be_visible()
     await page.get_by_label("Model").select_option("mock:raypx-1")
-    await page.get_by_role("textbox", name="Message").fill("When was the observatory dome repaired?")
+    await page.get_by_role("textbox", name="Message").fill(
+        "When was the observatory dome repaired?"
+    )
     await page.get_by_role("button", name="Send").click()
     messages = page.get_by_role("list", name="Messages")
     sources = messages.get_by_role("list", name="Sources")
