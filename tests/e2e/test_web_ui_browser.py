@@ -6,9 +6,13 @@ locales, with axe-core on every screen and no console errors. Skipped only witho
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
 import os
 import re
 import secrets
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -595,3 +599,261 @@ async def test_first_screen_is_small_and_quick(
     assert 0 < figures["js"] <= 200 * 1024  # route chunks load on demand
     # Budget 1 s on loopback; a shared CI machine (2 cores) gets slack before this fails.
     assert figures["ready"] < 2000
+
+
+async def test_sign_in_by_emailed_code_or_link_without_the_password(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    tab.expected.append("status of 400")  # the wrong code, on purpose
+    page = tab.page
+    email = f"hedy-{secrets.token_hex(3)}@example.com"
+    await sign_up(tab, "Hedy Lamarr", email)
+    await tab.context.clear_cookies()
+
+    await tab.goto("/en-US/sign-in")
+    await page.get_by_role("button", name="Email me a sign-in code").click()
+    await expect(page.get_by_text("Enter your email address above first")).to_be_visible()
+    await page.get_by_label("Email").fill(email)
+    sent = len(live.mails())
+    await page.get_by_role("button", name="Email me a sign-in code").click()
+    await expect(page.get_by_text("A code is on its way")).to_be_visible()
+    code = live.wait_for_code("email-otp-sign-in", email, after=sent)
+    await accessible(tab)
+    await page.get_by_label("Sign-in code").fill("000000" if code != "000000" else "111111")
+    await page.get_by_role("button", name="Sign in with code").click()
+    await expect(page.get_by_role("alert")).to_contain_text(re.compile("invalid", re.I))
+    await page.get_by_label("Sign-in code").fill(code)
+    await page.get_by_role("button", name="Sign in with code").click()
+    await expect(page).to_have_url(re.compile("/en-US/dashboard$"))
+    await expect(page.get_by_role("button", name="Account menu for Hedy Lamarr")).to_be_visible()
+
+    await tab.context.clear_cookies()
+    await tab.goto("/en-US/sign-in?redirect=%2Fen-US%2Fbilling")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_role("button", name="Email me a sign-in link").click()
+    await expect(page.get_by_text("A sign-in link is on its way")).to_be_visible()
+    await page.goto(live.wait_for_mail("magic-link", email))
+    await expect(page).to_have_url(re.compile("/en-US/billing$"))
+    await expect(page.get_by_role("heading", name="Billing")).to_be_visible()
+
+
+def totp_now(secret: str, at: float | None = None) -> str:
+    """RFC 6238 as an authenticator app computes it (SHA-1, 6 digits, 30 s), written here
+    rather than borrowed from the server so the test checks the server against the RFC."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
+    return str(value % 1_000_000).zfill(6)
+
+
+async def test_two_factor_setup_with_qr_then_sign_in_with_a_totp_or_backup_code(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    tab.expected.append("status of 400")  # the wrong password, on purpose
+    tab.expected.append("status of 401")
+    page = tab.page
+    email = f"alan-{secrets.token_hex(3)}@example.com"
+    await sign_up(tab, "Alan Turing", email)
+    await tab.goto("/en-US/settings")
+    security = page.get_by_role("region", name="Security")
+    await expect(security.get_by_text("Off", exact=True)).to_be_visible()
+    await security.get_by_label("Password for two-step verification").fill("not my password")
+    await security.get_by_role("button", name="Set up two-step verification").click()
+    await expect(security.get_by_role("alert")).to_contain_text("Invalid password")
+    await security.get_by_label("Password for two-step verification").fill(PASSWORD)
+    await security.get_by_role("button", name="Set up two-step verification").click()
+    await expect(
+        security.get_by_role("img", name="QR code for your authenticator app")
+    ).to_be_visible()
+    secret = await security.get_by_test_id("totp-secret").inner_text()
+    backup = (
+        await security.get_by_role("list", name="Backup codes")
+        .get_by_role("listitem")
+        .all_inner_texts()
+    )
+    assert len(backup) >= 8 and secret
+    await accessible(tab)
+    await security.get_by_label("Authenticator code").fill(totp_now(secret))
+    await security.get_by_role("button", name="Confirm and turn on").click()
+    await expect(security.get_by_text("Two-step verification is on.")).to_be_visible()
+    await expect(security.get_by_text("On", exact=True)).to_be_visible()
+
+    # Signing in with the password now asks for the second step, then comes back.
+    await tab.context.clear_cookies()
+    await tab.goto("/en-US/sign-in?redirect=%2Fen-US%2Fusage")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page).to_have_url(re.compile(r"/en-US/two-factor\?"))
+    await expect(page.get_by_role("heading", name="Two-step verification")).to_be_visible()
+    await accessible(tab)
+    await page.get_by_label("Authenticator code").fill(
+        "000000" if totp_now(secret) != "000000" else "111111"
+    )
+    await page.get_by_role("button", name="Verify").click()
+    await expect(page.get_by_role("alert")).to_be_visible()
+    await page.get_by_label("Authenticator code").fill(totp_now(secret))
+    await page.get_by_role("button", name="Verify").click()
+    await expect(page).to_have_url(re.compile("/en-US/usage$"))
+
+    # A backup code works once (another person's address: sign-in is limited per address).
+    other = await new_tab(browser, live, tabs, DESKTOP)
+    other.expected.append("status of 400")  # the spent backup code
+    await sign_in_second_step(other, email)
+    await other.page.get_by_role("button", name="Backup code").click()
+    await other.page.get_by_label("Backup code").fill(backup[0])
+    await other.page.get_by_role("button", name="Verify").click()
+    await expect(other.page).to_have_url(re.compile("/en-US/dashboard$"))
+    await other.context.clear_cookies()
+    await sign_in_second_step(other, email)
+    await other.page.get_by_role("button", name="Backup code").click()
+    await other.page.get_by_label("Backup code").fill(backup[0])
+    await other.page.get_by_role("button", name="Verify").click()
+    await expect(other.page.get_by_role("alert")).to_be_visible()
+    await other.page.get_by_label("Backup code").fill(backup[1])
+    await other.page.get_by_role("button", name="Verify").click()
+    await expect(other.page).to_have_url(re.compile("/en-US/dashboard$"))
+
+    # Or a code by mail, trusting this device: its next sign-in skips the second step.
+    mailed = await new_tab(browser, live, tabs, DESKTOP)
+    await sign_in_second_step(mailed, email)
+    await mailed.page.get_by_role("button", name="Email code").click()
+    sent = len(live.mails())
+    await mailed.page.get_by_role("button", name="Email me a code").click()
+    await expect(mailed.page.get_by_text("A code is on its way")).to_be_visible()
+    await mailed.page.get_by_label("Emailed code").fill(
+        live.wait_for_code("two-factor-otp", email, after=sent)
+    )
+    await mailed.page.get_by_label("Trust this device for 30 days").check()
+    await mailed.page.get_by_role("button", name="Verify").click()
+    await expect(mailed.page).to_have_url(re.compile("/en-US/dashboard$"))
+    await mailed.page.get_by_role("button", name="Account menu for Alan Turing").click()
+    await mailed.page.get_by_role("menuitem", name="Sign out").click()
+    await sign_in(mailed, email)  # a trusted device: straight to the dashboard
+
+    await tab.goto("/en-US/settings")
+    await security.get_by_label("Password for two-step verification").fill(PASSWORD)
+    await security.get_by_role("button", name="Turn off two-step verification").click()
+    await expect(security.get_by_text("Off", exact=True)).to_be_visible()
+    await sign_in(await new_tab(browser, live, tabs, DESKTOP), email)  # the password alone
+
+
+async def sign_in_second_step(tab: Tab, email: str) -> None:
+    await tab.goto("/en-US/sign-in")
+    await tab.page.get_by_label("Email").fill(email)
+    await tab.page.get_by_label("Password").fill(PASSWORD)
+    await tab.page.get_by_role("button", name="Sign in").click()
+    await expect(tab.page).to_have_url(re.compile(r"/en-US/two-factor\?"))
+
+
+async def test_api_key_created_once_works_on_the_api_and_stops_when_revoked(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    page = tab.page
+    await sign_up(tab, "Katherine Johnson", f"kj-{secrets.token_hex(3)}@example.com")
+    await tab.goto("/en-US/settings#api-keys")
+    section = page.get_by_role("region", name="API keys")
+    await expect(section.get_by_text("No API keys yet.")).to_be_visible()
+    await section.get_by_label("Key name").fill("nightly script")
+    await section.get_by_label("Expires").select_option(label="In 30 days")
+    await section.get_by_role("button", name="Create API key").click()
+    await expect(section.get_by_text("It is shown only now")).to_be_visible()
+    key = await section.get_by_test_id("new-api-key").inner_text()
+    row = section.get_by_role("list", name="API keys").get_by_role("listitem")
+    await expect(row).to_have_count(1)
+    await expect(row).to_contain_text("nightly script")
+    await expect(row).to_contain_text(key[:6])
+    assert key not in await row.inner_text()  # the list shows only its start
+    await accessible(tab)
+
+    async with httpx.AsyncClient(base_url=live.url) as client:
+        me = await client.get("/api/me", headers={"x-api-key": key})
+        assert me.status_code == 200, me.text
+        await row.get_by_role("button", name="Revoke").click()
+        await page.get_by_role("alertdialog").get_by_role("button", name="Revoke").click()
+        await expect(section.get_by_text("No API keys yet.")).to_be_visible()
+        assert (await client.get("/api/me", headers={"x-api-key": key})).status_code == 401
+
+
+async def test_search_finds_an_uploaded_document_and_opens_the_passage(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    page = tab.page
+    await sign_up(tab, "Ida Wells", f"ida-{secrets.token_hex(3)}@example.com")
+    await tab.goto("/en-US/documents")
+    text = (
+        "# Harbour report\n\nThe harbour commission approved a new lighthouse on the north pier. "
+        "Fishing boats <b>must</b> report their catch weekly.\n"
+    )
+    await page.get_by_label("Choose files").set_input_files(
+        files=[{"name": "harbour.md", "mimeType": "text/markdown", "buffer": text.encode()}]
+    )
+    row = page.get_by_role("row").filter(has_text="harbour.md")
+    await expect(row).to_contain_text("Ready", timeout=15_000)
+
+    await page.get_by_role("link", name="Search").first.click()
+    await expect(page).to_have_url(re.compile("/en-US/search$"))
+    await page.get_by_role("searchbox", name="Search your documents").fill("lighthouse")
+    await page.get_by_role("button", name="Search", exact=True).click()
+    await expect(page).to_have_url(re.compile(r"/en-US/search\?q=lighthouse$"))
+    results = page.get_by_role("list", name="Search results").get_by_role("listitem")
+    await expect(results).to_have_count(1)
+    await expect(results.locator("mark").first).to_have_text(re.compile("lighthouse", re.I))
+    await accessible(tab)
+    await results.get_by_role("button", name="Show passage").click()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_contain_text("approved a new lighthouse")
+    await expect(dialog).to_contain_text("<b>must</b>")  # markup in a document stays text
+    await accessible(tab)
+    await dialog.get_by_role("link", name=re.compile("Open")).click()
+    await expect(page).to_have_url(re.compile("/en-US/documents/[0-9a-f-]+$"))
+
+    await tab.goto("/en-US/search?q=zeppelin")
+    await expect(page.get_by_text("Nothing matches “zeppelin”.")).to_be_visible()
+
+
+async def test_ask_a_document_streams_an_answer_with_citations_that_open_the_passage(
+    browser: Browser, live: Live, tabs: list[Tab]
+) -> None:
+    tab = await new_tab(browser, live, tabs, DESKTOP)
+    page = tab.page
+    await sign_up(tab, "Rosalind Franklin", f"rf-{secrets.token_hex(3)}@example.com")
+    await tab.goto("/en-US/documents")
+    text = (
+        "# Observatory notes\n\nThe observatory dome was repaired in March after the storm. "
+        "The new telescope mirror measures two metres across.\n"
+    )
+    await page.get_by_label("Choose files").set_input_files(
+        files=[{"name": "observatory.md", "mimeType": "text/markdown", "buffer": text.encode()}]
+    )
+    row = page.get_by_role("row").filter(has_text="observatory.md")
+    await expect(row).to_contain_text("Ready", timeout=15_000)
+    await row.get_by_role("link").first.click()
+    await expect(page).to_have_url(re.compile("/en-US/documents/[0-9a-f-]+$"))
+    await page.get_by_role("button", name="Ask", exact=True).click()
+    await expect(page).to_have_url(re.compile("/en-US/chat/[0-9a-f-]+$"))
+    await expect(page.get_by_label("Answer from my documents")).to_be_checked()
+    await expect(page.get_by_text("Answers come from: observatory")).to_be_visible()
+    await page.get_by_label("Model").select_option("mock:raypx-1")
+    await page.get_by_role("textbox", name="Message").fill(
+        "When was the observatory dome repaired?"
+    )
+    await page.get_by_role("button", name="Send").click()
+    messages = page.get_by_role("list", name="Messages")
+    sources = messages.get_by_role("list", name="Sources")
+    await expect(sources.get_by_role("button").first).to_contain_text("observatory", timeout=15_000)
+    await expect(messages).to_contain_text("March")
+    await accessible(tab)
+    await sources.get_by_role("button").first.click()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_contain_text("The observatory dome was repaired in March")
+    await accessible(tab)
+    await page.keyboard.press("Escape")
+    await page.reload()  # the citations are stored with the answer
+    await expect(sources.get_by_role("button").first).to_contain_text("observatory")

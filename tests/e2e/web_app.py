@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -64,11 +65,21 @@ class Live:
 
     def wait_for_mail(self, kind: str, to: str) -> str:
         """The link of the newest `kind` mail to `to` (the server writes it after answering)."""
+        return str(self.wait_for_message(kind, to)["url"])
+
+    def wait_for_code(self, kind: str, to: str, after: int = 0) -> str:
+        """The one-time code in the newest `kind` mail to `to`, among mails past index `after`."""
+        text = str(self.wait_for_message(kind, to, after)["text"])
+        found = re.search(r": (\w+)\n", text)
+        assert found, text
+        return found.group(1)
+
+    def wait_for_message(self, kind: str, to: str, after: int = 0) -> dict[str, Any]:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            found = [m for m in self.mails() if m["kind"] == kind and m["to"] == to]
+            found = [m for m in self.mails()[after:] if m["kind"] == kind and m["to"] == to]
             if found:
-                return str(found[-1]["url"])
+                return found[-1]
             time.sleep(0.05)
         raise AssertionError(f"no {kind} mail to {to}")
 

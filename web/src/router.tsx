@@ -80,6 +80,16 @@ const signInRoute = createRoute({
   validateSearch: redirectSearch,
   component: lazyRouteComponent(() => import("./pages/auth/sign-in"), "SignInPage"),
 });
+type TwoFactorSearch = RedirectSearch & { methods: string };
+const twoFactorRoute = createRoute({
+  getParentRoute: () => authLayout,
+  path: "two-factor",
+  validateSearch: (search: Record<string, unknown>): TwoFactorSearch => ({
+    ...redirectSearch(search),
+    methods: typeof search.methods === "string" ? search.methods : "",
+  }),
+  component: lazyRouteComponent(() => import("./pages/auth/two-factor"), "TwoFactorPage"),
+});
 const signUpRoute = createRoute({
   getParentRoute: () => authLayout,
   path: "sign-up",
@@ -146,6 +156,14 @@ const documentRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/documents/detail"), "DocumentPage"),
 });
 
+const searchRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "search",
+  validateSearch: (search: Record<string, unknown>): { q?: string } =>
+    typeof search.q === "string" && search.q ? { q: search.q } : {},
+  component: lazyRouteComponent(() => import("./pages/search/index"), "SearchPage"),
+});
+
 const billingRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "billing",
@@ -201,8 +219,8 @@ const routeTree = rootRoute.addChildren([
   indexRoute,
   localeRoute.addChildren([
     localeIndexRoute,
-    authLayout.addChildren([signInRoute, signUpRoute, forgotRoute, resetRoute, verifyRoute]),
-    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, chatRoute, conversationRoute, tasksRoute, usageRoute, billingRoute, settingsRoute, adminRoute]),
+    authLayout.addChildren([signInRoute, twoFactorRoute, signUpRoute, forgotRoute, resetRoute, verifyRoute]),
+    appLayout.addChildren([dashboardRoute, documentsRoute, documentRoute, searchRoute, chatRoute, conversationRoute, tasksRoute, usageRoute, billingRoute, settingsRoute, adminRoute]),
   ]),
 ]);
 

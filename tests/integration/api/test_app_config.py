@@ -27,7 +27,22 @@ def test_nothing_configured(shared_database_url: URL, tmp_path: Path) -> None:
     assert config(shared_database_url, tmp_path) == {
         "oauth_providers": [],
         "billing_enabled": False,
+        "auth_methods": ALL_ON,
     }
+
+
+ALL_ON = {
+    "email_otp": True,
+    "magic_link": True,
+    "passkeys": True,
+    "two_factor": True,
+    "api_keys": True,
+}
+
+
+def test_switched_off_methods_are_not_offered(shared_database_url: URL, tmp_path: Path) -> None:
+    body = config(shared_database_url, tmp_path, auth_email_otp=False, auth_passkeys=False)
+    assert body["auth_methods"] == {**ALL_ON, "email_otp": False, "passkeys": False}
 
 
 def test_configured_providers_and_billing_without_their_secrets(
@@ -45,5 +60,9 @@ def test_configured_providers_and_billing_without_their_secrets(
         oauth_providers=json.dumps([corp]),
         stripe_secret_key="sk_test_x", stripe_price_pro="price_1",
     )  # fmt: skip
-    assert body == {"oauth_providers": ["github", "corp"], "billing_enabled": True}
+    assert body == {
+        "oauth_providers": ["github", "corp"],
+        "billing_enabled": True,
+        "auth_methods": ALL_ON,
+    }
     assert "s3cret" not in json.dumps(body)

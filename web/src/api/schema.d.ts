@@ -1261,7 +1261,7 @@ export interface paths {
         };
         /**
          * App Config
-         * @description Public: OAuth provider ids configured, and whether Stripe checkout is set up.
+         * @description Public: OAuth provider ids, whether Stripe checkout is set up, sign-in methods on.
          */
         get: operations["app_config_api_config_get"];
         put?: never;
@@ -1814,6 +1814,7 @@ export interface components {
         };
         /** AppConfigOut */
         AppConfigOut: {
+            auth_methods: components["schemas"]["SignInMethodsOut"];
             /** Billing Enabled */
             billing_enabled: boolean;
             /** Oauth Providers */
@@ -2546,6 +2547,22 @@ export interface components {
             query: string;
             /** Results */
             results: components["schemas"]["SearchHitOut"][];
+        };
+        /**
+         * SignInMethodsOut
+         * @description The Better Auth plugins switched on (RAYPX_AUTH_*): the screens offer only these.
+         */
+        SignInMethodsOut: {
+            /** Api Keys */
+            api_keys: boolean;
+            /** Email Otp */
+            email_otp: boolean;
+            /** Magic Link */
+            magic_link: boolean;
+            /** Passkeys */
+            passkeys: boolean;
+            /** Two Factor */
+            two_factor: boolean;
         };
         /** SummarizeRequest */
         SummarizeRequest: {

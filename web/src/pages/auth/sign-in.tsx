@@ -4,10 +4,11 @@ import { useState } from "react";
 import { Field, formValues } from "../../components/form";
 import { Alert } from "../../components/ui/alert";
 import { Button } from "../../components/ui/button";
-import { authClient } from "../../lib/auth-client";
+import { authClient, twoFactorStep } from "../../lib/auth-client";
 import { errorText } from "../../lib/errors";
 import { useI18n } from "../../lib/i18n";
 import { AuthCard, authFailure } from "./auth-card";
+import { EmailMethods } from "./email-methods";
 import { OAuthButtons } from "./oauth-buttons";
 
 const route = getRouteApi("/$locale/auth/sign-in");
@@ -21,14 +22,19 @@ export function SignInPage() {
   const target = redirect ?? `/${locale}/dashboard`;
   const signIn = useMutation({
     mutationFn: async (values: Record<string, string>) => {
-      const { error } = await authClient.signIn.email({
+      // A second factor is due: the client plugin calls this before answering.
+      twoFactorStep.go = (methods) =>
+        void navigate({ to: "/$locale/two-factor", params: { locale }, search: { methods: methods.join(","), ...(redirect ? { redirect } : {}) } });
+      const { data, error } = await authClient.signIn.email({
         email: values.email ?? "",
         password: values.password ?? "",
         rememberMe: values.remember === "on",
       });
       if (error) throw authFailure(error, t("common.error"));
+      return data !== null && "twoFactorRedirect" in data && Boolean(data.twoFactorRedirect);
     },
-    onSuccess: async () => {
+    onSuccess: async (secondStep) => {
+      if (secondStep) return;
       await queryClient.invalidateQueries();
       await navigate({ href: target });
     },
@@ -65,6 +71,7 @@ export function SignInPage() {
           {signIn.isPending ? t("auth.signIn.pending") : t("auth.signIn.submit")}
         </Button>
       </form>
+      <EmailMethods email={email} target={target} />
       <OAuthButtons callbackURL={target} />
       <div className="flex flex-wrap justify-between gap-2 text-sm">
         <Link to="/$locale/forgot-password" params={{ locale }} className="text-primary underline underline-offset-4">

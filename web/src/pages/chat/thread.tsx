@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, Copy, Send, Square } from "lucide-react";
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from "react";
 import { ErrorState, Loading } from "../../components/states";
 import { Alert } from "../../components/ui/alert";
 import { Button } from "../../components/ui/button";
@@ -12,6 +12,7 @@ import { useI18n } from "../../lib/i18n";
 import { modelsQuery } from "../../lib/queries";
 import { meQuery } from "../../lib/session";
 import { readSse } from "../../lib/sse";
+import { AskScope, Citations, citationsKey, useAttachments } from "./ask-scope";
 
 const Markdown = lazy(() => import("../../components/markdown"));
 
@@ -34,7 +35,7 @@ function CopyButton({ text }: { text: string }) {
   );
 }
 
-function Bubble({ role, text, streaming }: { role: string; text: string; streaming?: boolean }) {
+function Bubble({ role, text, streaming, children }: { role: string; text: string; streaming?: boolean; children?: ReactNode }) {
   const { t } = useI18n();
   const mine = role === "user";
   return (
@@ -49,6 +50,7 @@ function Bubble({ role, text, streaming }: { role: string; text: string; streami
           </Suspense>
         )}
       </div>
+      {children}
       {!mine && !streaming && text ? <CopyButton text={text} /> : null}
     </li>
   );
@@ -75,6 +77,15 @@ export function Thread({ conversationId }: { conversationId: string }) {
     queryKey: ["messages", conversationId],
     queryFn: () => unwrap(api.GET("/api/conversations/{conversation_id}/messages", { params: { path: { conversation_id: conversationId }, query: { limit: 100 } } })),
   });
+  const attachments = useAttachments(conversationId).data;
+  const [ask, setAsk] = useState(false);
+  useEffect(() => {
+    if (attachments && !attachments.all_documents) setAsk(true); // opened from a document's "Ask"
+  }, [attachments]);
+  const citations = useQuery({
+    queryKey: citationsKey(conversationId),
+    queryFn: () => unwrap(api.GET("/api/conversations/{conversation_id}/citations", { params: { path: { conversation_id: conversationId } } })),
+  });
   useEffect(() => {
     if (!model && me && allowed.length) setModel(allowed.some((m) => m.name === me.profile.default_model) ? me.profile.default_model : allowed[0]!.name);
   }, [model, me, allowed]);
@@ -92,12 +103,10 @@ export function Thread({ conversationId }: { conversationId: string }) {
     const controller = new AbortController();
     abort.current = controller;
     try {
-      const { response } = await api.POST("/api/conversations/{conversation_id}/messages", {
-        params: { path: { conversation_id: conversationId } },
-        body: { content, model: model || null, stream: true },
-        parseAs: "stream",
-        signal: controller.signal,
-      });
+      const params = { path: { conversation_id: conversationId } };
+      const { response } = ask
+        ? await api.POST("/api/conversations/{conversation_id}/ask", { params, body: { question: content, model: model || null, stream: true, passages: 5 }, parseAs: "stream", signal: controller.signal })
+        : await api.POST("/api/conversations/{conversation_id}/messages", { params, body: { content, model: model || null, stream: true }, parseAs: "stream", signal: controller.signal });
       if (!response.ok || !response.body) {
         const body: unknown = await response.json().catch(() => null);
         throw new ApiError(messageOf(body, t("common.error")), response.status, codeOf(body));
@@ -121,7 +130,10 @@ export function Thread({ conversationId }: { conversationId: string }) {
     } finally {
       abort.current = null;
       if (controller.signal.aborted) setPending(null); // what was kept comes back with the list
-      await queryClient.invalidateQueries({ queryKey: ["messages", conversationId] });
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ["messages", conversationId] }),
+        queryClient.invalidateQueries({ queryKey: citationsKey(conversationId) }),
+      ]);
       setPending(null);
       await queryClient.invalidateQueries({ queryKey: ["me"] });
     }
@@ -143,7 +155,9 @@ export function Thread({ conversationId }: { conversationId: string }) {
           <ol aria-label={t("chat.messages")} className="flex flex-col gap-3" aria-live="polite">
             {messages.data.items.length === 0 && !pending ? <li className="text-sm text-muted-foreground">{t("chat.startHint")}</li> : null}
             {messages.data.items.map((m) => (
-              <Bubble key={m.id} role={m.role} text={m.content} />
+              <Bubble key={m.id} role={m.role} text={m.content}>
+                <Citations items={(citations.data ?? []).filter((c) => c.message_id === m.id)} />
+              </Bubble>
             ))}
             {pending && !messages.data.items.some((m) => m.id === pending.saved) ? (
               <>
@@ -177,6 +191,12 @@ export function Thread({ conversationId }: { conversationId: string }) {
           }}
           className="min-h-20"
         />
+        <div className="flex flex-wrap items-center gap-2">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" className="size-4" checked={ask} onChange={(e) => setAsk(e.target.checked)} /> {t("ask.toggle")}
+          </label>
+          {ask ? <AskScope conversationId={conversationId} /> : null}
+        </div>
         <div className="flex flex-wrap items-center justify-between gap-2">
           <div className="flex items-center gap-2">
             <Label htmlFor="chat-model" className="text-xs text-muted-foreground">{t("chat.model")}</Label>

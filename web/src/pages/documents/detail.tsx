@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
-import { ArrowLeft, Download, Pencil, RefreshCw, Trash2 } from "lucide-react";
+import { ArrowLeft, Download, MessageSquareText, Pencil, RefreshCw, Trash2 } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Confirm } from "../../components/confirm";
 import { Empty, ErrorState, Loading, PageHeader } from "../../components/states";
@@ -79,6 +79,18 @@ export function DocumentPage() {
     mutationFn: () => unwrap(api.POST("/api/documents/{document_id}/summarize", path)),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["runs"] }),
   });
+  const askAbout = useMutation({
+    // a new conversation that answers from this document only
+    mutationFn: async (title: string) => {
+      const conversation = await unwrap(api.POST("/api/conversations", { body: { title: t("ask.conversationTitle", { title }).slice(0, 200), task: "chat" } }));
+      await unwrap(api.PUT("/api/conversations/{conversation_id}/documents", { params: { path: { conversation_id: conversation.id } }, body: { document_ids: [documentId] } }));
+      return conversation.id;
+    },
+    onSuccess: async (conversationId) => {
+      await queryClient.invalidateQueries({ queryKey: ["conversations"] });
+      await navigate({ to: "/$locale/chat/$conversationId", params: { locale, conversationId } });
+    },
+  });
   const remove = useMutation({
     mutationFn: () => unwrap(api.DELETE("/api/documents/{document_id}", path)),
     onSuccess: async () => {
@@ -117,6 +129,9 @@ export function DocumentPage() {
           <a href={`/api/documents/${d.id}/content`} download>
             <Download aria-hidden="true" /> {t("documents.download")}
           </a>
+        </Button>
+        <Button variant="outline" size="sm" disabled={!processed || askAbout.isPending} onClick={() => askAbout.mutate(d.title)}>
+          <MessageSquareText aria-hidden="true" /> {t("ask.button")}
         </Button>
         <RenameDialog id={d.id} title={d.title} />
         <Button variant="outline" size="sm" disabled={!processed || summarize.isPending || running} onClick={() => summarize.mutate()}>

@@ -7,13 +7,15 @@ import { Button } from "../../components/ui/button";
 import { authClient } from "../../lib/auth-client";
 import { errorText } from "../../lib/errors";
 import { useI18n } from "../../lib/i18n";
-import { sessionQuery } from "../../lib/session";
+import { configQuery, sessionQuery } from "../../lib/session";
 import { authCall, Section } from "./section";
+import { TwoFactorSettings } from "./two-factor";
 
 export function SecuritySection() {
   const { t, locale } = useI18n();
   const queryClient = useQueryClient();
   const user = useQuery(sessionQuery).data?.user;
+  const methods = useQuery(configQuery).data?.auth_methods;
   const [mismatch, setMismatch] = useState(false);
   const resend = useMutation({
     mutationFn: () => authCall(authClient.sendVerificationEmail({ email: user?.email ?? "", callbackURL: `/${locale}/verify-email` }), t("common.error")),
@@ -67,6 +69,7 @@ export function SecuritySection() {
           {changePassword.isSuccess ? <Alert tone="success">{t("settings.passwordChanged")}</Alert> : null}
           <Button type="submit" variant="outline" className="self-start" disabled={changePassword.isPending}>{t("settings.changePassword")}</Button>
         </form>
+        {methods?.two_factor ? <TwoFactorSettings /> : null}
       </div>
     </Section>
   );
