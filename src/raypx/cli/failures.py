@@ -11,12 +11,8 @@ import psycopg
 from psycopg import errors as pg_errors
 from sqlalchemy import exc as sa_errors
 
+from raypx.db.direct import PoolTimeout
 from raypx.settings import load_settings, parse_database_url
-
-try:
-    from psycopg_pool import PoolTimeout
-except ImportError:  # pragma: no cover - psycopg_pool ships with raypx
-    PoolTimeout = TimeoutError  # type: ignore[misc,assignment]
 
 
 def explain(exc: BaseException) -> str | None:
